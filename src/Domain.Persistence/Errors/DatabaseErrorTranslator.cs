@@ -1,0 +1,73 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Domain.Persistence.Errors;
+
+/// <summary>The one translation from provider errors to <see cref="DataAccessException"/> types.</summary>
+public static class DatabaseErrorTranslator
+{
+    /// <summary>Constraints whose violation means a concurrent writer took the value first.</summary>
+    private static readonly HashSet<string> ConcurrencyConstraints = new(StringComparer.Ordinal)
+    {
+        "ix_session_revisions_session_id_revision_number",
+    };
+
+    /// <summary>
+    /// The translated exception for <paramref name="exception"/>, or null when it is not a database refusal this
+    /// layer knows (it is then rethrown unchanged: nothing is swallowed).
+    /// </summary>
+    public static DataAccessException? Translate(Exception exception)
+    {
+        if (exception is DbUpdateConcurrencyException concurrency)
+        {
+            var names = string.Join(", ", concurrency.Entries.Select(e => e.Metadata.ClrType.Name).Distinct());
+            return new ConcurrencyConflictException(
+                $"Another writer changed {names} after it was read; nothing was saved. Reload and retry.", innerException: exception);
+        }
+
+        var postgres = FindPostgresException(exception);
+        if (postgres is null)
+        {
+            return null;
+        }
+
+        var where = postgres.TableName is null ? string.Empty : $" on {postgres.TableName}";
+        return postgres.SqlState switch
+        {
+            PostgresErrorCodes.UniqueViolation when postgres.ConstraintName is { } c && ConcurrencyConstraints.Contains(c) =>
+                new ConcurrencyConflictException(
+                    $"A concurrent writer took the same value ({c}){where}; nothing was saved. Reload and retry.",
+                    postgres.SqlState, c, exception),
+            PostgresErrorCodes.UniqueViolation =>
+                new UniqueViolationException($"Duplicate value refused by {postgres.ConstraintName}{where}: {postgres.Detail ?? postgres.MessageText}",
+                    postgres.ConstraintName, exception),
+            PostgresErrorCodes.ForeignKeyViolation =>
+                new ReferenceViolationException(
+                    $"Reference refused by {postgres.ConstraintName}{where}: the parent row does not exist or belongs to another user.",
+                    postgres.ConstraintName, exception),
+            PostgresErrorCodes.CheckViolation or PostgresErrorCodes.NotNullViolation =>
+                new ConstraintViolationException($"Value refused by {postgres.ConstraintName ?? postgres.ColumnName}{where}: {postgres.MessageText}",
+                    postgres.SqlState, postgres.ConstraintName, exception),
+            PostgresErrorCodes.InsufficientPrivilege =>
+                new RlsViolationException($"Refused by row-level security or grants{where}: {postgres.MessageText}", exception),
+            PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected =>
+                new ConcurrencyConflictException(
+                    $"The transaction conflicted with a concurrent one ({postgres.SqlState}); nothing was saved. Retry.",
+                    postgres.SqlState, null, exception),
+            _ => null,
+        };
+    }
+
+    private static PostgresException? FindPostgresException(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is PostgresException postgres)
+            {
+                return postgres;
+            }
+        }
+
+        return null;
+    }
+}

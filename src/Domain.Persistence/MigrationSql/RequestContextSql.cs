@@ -1,0 +1,68 @@
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace Domain.Persistence.MigrationSql;
+
+/// <summary>
+/// The private schema and the procedure the claims interceptors call:
+/// <c>domain_private.set_request_context(claims text, role text)</c>. It accepts only the API roles, requires the
+/// claims to be a JSON object whose <c>role</c> (if any) matches, and sets everything transaction-locally, the way
+/// PostgREST does, so nothing outlives the transaction.
+/// </summary>
+public static class RequestContextSql
+{
+    public static void CreatePrivateSchema(this MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.Sql($"""
+            CREATE SCHEMA IF NOT EXISTS {DatabaseSchemas.Private};
+            REVOKE ALL ON SCHEMA {DatabaseSchemas.Private} FROM PUBLIC;
+            GRANT USAGE ON SCHEMA {DatabaseSchemas.Private} TO PUBLIC;
+            ALTER DEFAULT PRIVILEGES IN SCHEMA {DatabaseSchemas.Private} REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+            """);
+    }
+
+    public static void DropPrivateSchema(this MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.Sql($"""
+            ALTER DEFAULT PRIVILEGES IN SCHEMA {DatabaseSchemas.Private} GRANT EXECUTE ON FUNCTIONS TO PUBLIC;
+            DROP SCHEMA IF EXISTS {DatabaseSchemas.Private};
+            """);
+    }
+
+    public static void CreateRequestContextProcedure(this MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.Sql($$"""
+            CREATE PROCEDURE {{DatabaseSchemas.Private}}.set_request_context(claims text, role text)
+            LANGUAGE plpgsql
+            SECURITY INVOKER
+            AS $proc$
+            DECLARE
+                parsed jsonb;
+            BEGIN
+                IF role IS NULL OR role NOT IN ('anon', 'authenticated', 'service_role') THEN
+                    RAISE EXCEPTION 'set_request_context: role % is not one of anon, authenticated, service_role', coalesce(role, 'NULL')
+                        USING ERRCODE = '42501';
+                END IF;
+                parsed := claims::jsonb;
+                IF parsed IS NULL OR jsonb_typeof(parsed) <> 'object' THEN
+                    RAISE EXCEPTION 'set_request_context: claims must be a JSON object' USING ERRCODE = '22P02';
+                END IF;
+                IF parsed ? 'role' AND parsed ->> 'role' IS DISTINCT FROM role THEN
+                    RAISE EXCEPTION 'set_request_context: the claims say role %, the call says %', parsed ->> 'role', role
+                        USING ERRCODE = '42501';
+                END IF;
+                PERFORM pg_catalog.set_config('request.jwt.claims', parsed::text, true);
+                PERFORM pg_catalog.set_config('request.jwt.claim.sub', coalesce(parsed ->> 'sub', ''), true);
+                PERFORM pg_catalog.set_config('request.jwt.claim.role', role, true);
+                PERFORM pg_catalog.set_config('role', role, true);
+            END
+            $proc$;
+            REVOKE ALL ON PROCEDURE {{DatabaseSchemas.Private}}.set_request_context(text, text) FROM PUBLIC;
+            GRANT EXECUTE ON PROCEDURE {{DatabaseSchemas.Private}}.set_request_context(text, text) TO PUBLIC;
+            """);
+    }
+
+    public static void DropRequestContextProcedure(this MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.Sql($"DROP PROCEDURE IF EXISTS {DatabaseSchemas.Private}.set_request_context(text, text);");
+    }
+}

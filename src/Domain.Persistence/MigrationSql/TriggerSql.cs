@@ -1,0 +1,100 @@
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace Domain.Persistence.MigrationSql;
+
+/// <summary>Triggers that keep <c>updated_at</c> and the denormalised counters exact for every writer.</summary>
+public static class TriggerSql
+{
+    public static void CreateUpdatedAtFunction(this MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.Sql($$"""
+            CREATE FUNCTION {{DatabaseSchemas.Private}}.set_updated_at() RETURNS trigger
+            LANGUAGE plpgsql
+            SET search_path = ''
+            AS $fn$
+            BEGIN
+                NEW.updated_at := now();
+                RETURN NEW;
+            END
+            $fn$;
+            """);
+    }
+
+    public static void DropUpdatedAtFunction(this MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.Sql($"DROP FUNCTION IF EXISTS {DatabaseSchemas.Private}.set_updated_at();");
+    }
+
+    /// <summary>Sets <c>updated_at</c> to the transaction's time on every update of <paramref name="table"/>.</summary>
+    public static void CreateUpdatedAtTrigger(this MigrationBuilder migrationBuilder, string table)
+    {
+        migrationBuilder.Sql($"""
+            CREATE TRIGGER trg_{table}_updated_at BEFORE UPDATE ON {DatabaseSchemas.Public}.{table}
+            FOR EACH ROW EXECUTE FUNCTION {DatabaseSchemas.Private}.set_updated_at();
+            """);
+    }
+
+    public static void DropUpdatedAtTrigger(this MigrationBuilder migrationBuilder, string table)
+    {
+        migrationBuilder.Sql($"DROP TRIGGER IF EXISTS trg_{table}_updated_at ON {DatabaseSchemas.Public}.{table};");
+    }
+
+    /// <summary>
+    /// Keeps <c>sessions.revision_count</c>, <c>draft_count</c> and <c>hole_count</c> equal to the rows, and
+    /// <c>last_revision_number</c> at least the highest revision number, whoever writes the children. The function
+    /// is SECURITY DEFINER: callers cannot write the counters themselves (no column grant), the trigger can.
+    /// </summary>
+    public static void CreateSessionCounterTriggers(this MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.Sql($$"""
+            CREATE FUNCTION {{DatabaseSchemas.Private}}.maintain_session_counters() RETURNS trigger
+            LANGUAGE plpgsql
+            SECURITY DEFINER
+            SET search_path = ''
+            AS $fn$
+            BEGIN
+                IF TG_OP = 'INSERT' THEN
+                    IF TG_TABLE_NAME = 'session_revisions' THEN
+                        UPDATE public.sessions
+                           SET revision_count = revision_count + 1,
+                               last_revision_number = greatest(last_revision_number, NEW.revision_number)
+                         WHERE id = NEW.session_id;
+                    ELSIF TG_TABLE_NAME = 'session_drafts' THEN
+                        UPDATE public.sessions SET draft_count = draft_count + 1 WHERE id = NEW.session_id;
+                    ELSE
+                        UPDATE public.sessions SET hole_count = hole_count + 1 WHERE id = NEW.session_id;
+                    END IF;
+                    RETURN NEW;
+                END IF;
+
+                IF TG_TABLE_NAME = 'session_revisions' THEN
+                    UPDATE public.sessions SET revision_count = revision_count - 1 WHERE id = OLD.session_id;
+                ELSIF TG_TABLE_NAME = 'session_drafts' THEN
+                    UPDATE public.sessions SET draft_count = draft_count - 1 WHERE id = OLD.session_id;
+                ELSE
+                    UPDATE public.sessions SET hole_count = hole_count - 1 WHERE id = OLD.session_id;
+                END IF;
+                RETURN OLD;
+            END
+            $fn$;
+            REVOKE ALL ON FUNCTION {{DatabaseSchemas.Private}}.maintain_session_counters() FROM PUBLIC;
+
+            CREATE TRIGGER trg_session_revisions_count AFTER INSERT OR DELETE ON public.session_revisions
+            FOR EACH ROW EXECUTE FUNCTION {{DatabaseSchemas.Private}}.maintain_session_counters();
+            CREATE TRIGGER trg_session_drafts_count AFTER INSERT OR DELETE ON public.session_drafts
+            FOR EACH ROW EXECUTE FUNCTION {{DatabaseSchemas.Private}}.maintain_session_counters();
+            CREATE TRIGGER trg_hole_resolutions_count AFTER INSERT OR DELETE ON public.hole_resolutions
+            FOR EACH ROW EXECUTE FUNCTION {{DatabaseSchemas.Private}}.maintain_session_counters();
+            """);
+    }
+
+    public static void DropSessionCounterTriggers(this MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.Sql($"""
+            DROP TRIGGER IF EXISTS trg_hole_resolutions_count ON public.hole_resolutions;
+            DROP TRIGGER IF EXISTS trg_session_drafts_count ON public.session_drafts;
+            DROP TRIGGER IF EXISTS trg_session_revisions_count ON public.session_revisions;
+            DROP FUNCTION IF EXISTS {DatabaseSchemas.Private}.maintain_session_counters();
+            """);
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Domain.Persistence;
+
+/// <summary>
+/// The context that applies migrations: it connects as the schema owner and sends no claims. Used by
+/// <c>dotnet ef</c>, migration bundles and <c>domain migrate</c>. The connection string comes from
+/// <c>--connection</c> (bundles), <c>ConnectionStrings__Domain</c> or <c>DATABASE_URL</c>.
+/// </summary>
+public sealed class MigrationsDbContextFactory : IDesignTimeDbContextFactory<DomainDbContext>
+{
+    /// <summary>Used when no connection is configured, so that design-time commands that need none still work.</summary>
+    internal const string DesignTimePlaceholder = "Host=127.0.0.1;Database=domain;Username=postgres";
+
+    /// <inheritdoc />
+    public DomainDbContext CreateDbContext(string[] args)
+    {
+        var connectionString = DatabaseUrl.ResolveConnectionString(explicitConnection: null) ?? DesignTimePlaceholder;
+        return Create(connectionString);
+    }
+
+    /// <summary>A migrating context for <paramref name="connectionString"/>.</summary>
+    public static DomainDbContext Create(string connectionString)
+    {
+        ConnectionStrings.EnsureUsable(connectionString);
+        var options = new DbContextOptionsBuilder<DomainDbContext>()
+            .UseDomainModel(connectionString)
+            .Options;
+        return new DomainDbContext(options);
+    }
+}

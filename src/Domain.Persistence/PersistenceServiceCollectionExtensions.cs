@@ -1,0 +1,24 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Domain.Persistence;
+
+/// <summary>Registers the data layer with dependency injection.</summary>
+public static class PersistenceServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="DomainDbContextFactory"/> (and <see cref="IDbContextFactory{TContext}"/>, which acts as
+    /// anon). Throws at once when <paramref name="connectionString"/> is missing or a placeholder.
+    /// </summary>
+    public static IServiceCollection AddDomainPersistence(this IServiceCollection services, string? connectionString)
+    {
+        ConnectionStrings.EnsureUsable(connectionString);
+        var options = DomainDbContextOptions.Create(connectionString!);
+        services.AddSingleton(options);
+        services.AddSingleton<DomainDbContextFactory>();
+        services.AddSingleton<IDbContextFactory<DomainDbContext>>(sp => sp.GetRequiredService<DomainDbContextFactory>());
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+}

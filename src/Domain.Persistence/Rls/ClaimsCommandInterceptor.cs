@@ -1,0 +1,117 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Domain.Persistence.Rls;
+
+/// <summary>
+/// Makes every command EF sends carry the context's claims. Inside a transaction the claims were set when the
+/// transaction started (<see cref="ClaimsTransactionInterceptor"/>); outside one, the claims procedure is
+/// prepended to the command. SaveChanges outside a transaction, ambient transactions and error barriers cannot
+/// be made safe and throw <see cref="RlsContextException"/> before anything is sent.
+/// </summary>
+public sealed class ClaimsCommandInterceptor : DbCommandInterceptor
+{
+    private ClaimsCommandInterceptor()
+    {
+    }
+
+    /// <summary>The shared instance; the interceptor holds no state.</summary>
+    public static ClaimsCommandInterceptor Instance { get; } = new();
+
+    /// <inheritdoc />
+    public override InterceptionResult<DbDataReader> ReaderExecuting(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        Prepare(command, eventData);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        await PrepareAsync(command, eventData, cancellationToken);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+    {
+        Prepare(command, eventData);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        await PrepareAsync(command, eventData, cancellationToken);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    {
+        Prepare(command, eventData);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        await PrepareAsync(command, eventData, cancellationToken);
+        return result;
+    }
+
+    internal static DomainDbContext ContextOf(DbContext? context)
+    {
+        return context as DomainDbContext
+            ?? throw new RlsContextException(
+                $"The claims interceptors only serve {nameof(DomainDbContext)}; got {context?.GetType().Name ?? "no context"}.");
+    }
+
+    private static void Prepare(DbCommand command, CommandEventData eventData)
+    {
+        var context = Check(command, eventData);
+        if (command.Transaction is null)
+        {
+            RequestContext.Prepend(command, context.Claims);
+        }
+        else if (!ReferenceEquals(context.ClaimsTransaction, command.Transaction))
+        {
+            RequestContext.Apply(command.Connection!, command.Transaction, context.Claims);
+            context.ClaimsTransaction = command.Transaction;
+        }
+    }
+
+    private static async Task PrepareAsync(DbCommand command, CommandEventData eventData, CancellationToken cancellationToken)
+    {
+        var context = Check(command, eventData);
+        if (command.Transaction is null)
+        {
+            RequestContext.Prepend(command, context.Claims);
+        }
+        else if (!ReferenceEquals(context.ClaimsTransaction, command.Transaction))
+        {
+            await RequestContext.ApplyAsync(command.Connection!, command.Transaction, context.Claims, cancellationToken);
+            context.ClaimsTransaction = command.Transaction;
+        }
+    }
+
+    private static DomainDbContext Check(DbCommand command, CommandEventData eventData)
+    {
+        AmbientTransactionGuard.ThrowIfPresent();
+        var context = ContextOf(eventData.Context);
+
+        if (command.Transaction is null && eventData.CommandSource == CommandSource.SaveChanges)
+        {
+            throw new RlsContextException(
+                "SaveChanges ran outside a transaction, where the claims cannot be set without shifting its rows-affected checks. "
+                + "Keep Database.AutoTransactionBehavior = Always.");
+        }
+
+        return context;
+    }
+}
