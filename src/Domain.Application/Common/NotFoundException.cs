@@ -1,0 +1,35 @@
+namespace Domain.Application.Common;
+
+/// <summary>
+/// The entity does not exist or is not the caller's: RLS makes the two indistinguishable, and the message says so.
+/// </summary>
+public sealed class NotFoundException : Exception
+{
+    public NotFoundException(string entity, Guid id)
+        : base($"{entity} {id} was not found, or it belongs to another user.")
+    {
+        Entity = entity;
+        Id = id;
+    }
+
+    public NotFoundException()
+    {
+        Entity = string.Empty;
+    }
+
+    public NotFoundException(string message)
+        : base(message)
+    {
+        Entity = string.Empty;
+    }
+
+    public NotFoundException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Entity = string.Empty;
+    }
+
+    public string Entity { get; }
+
+    public Guid Id { get; }
+}

@@ -1,0 +1,45 @@
+using Domain.Sessions;
+
+namespace Domain.Application.Sessions;
+
+/// <summary>Input to start a session.</summary>
+public sealed record CreateSessionRequest(string Title, string? Description);
+
+/// <summary>Input to add a revision: the new IR as a JSON object.</summary>
+public sealed record AddRevisionRequest(string Ir, string? ChangeSummary);
+
+/// <summary>Input to record a generated draft and its validation outcome.</summary>
+public sealed record AddDraftRequest(string Code, string Language, bool IsValid, string? ValidationDetails);
+
+/// <summary>Input to resolve a typed hole.</summary>
+public sealed record ResolveHoleRequest(string HoleId, string ResolutionValue, double Confidence);
+
+/// <summary>A session as callers see it, without its children.</summary>
+public sealed record SessionDto(
+    Guid Id,
+    Guid UserId,
+    string Title,
+    string? Description,
+    SessionStatus Status,
+    string? CurrentIr,
+    int RevisionCount,
+    int DraftCount,
+    int HoleCount,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? FinalizedAt,
+    DateTimeOffset? ArchivedAt);
+
+public sealed record SessionRevisionDto(Guid Id, int RevisionNumber, string Ir, string? ChangeSummary, DateTimeOffset CreatedAt);
+
+public sealed record SessionDraftDto(
+    Guid Id, int RevisionNumber, string Code, string Language, bool IsValid, string? ValidationDetails, DateTimeOffset CreatedAt);
+
+public sealed record HoleResolutionDto(Guid Id, string HoleId, string ResolutionValue, double Confidence, DateTimeOffset ResolvedAt);
+
+/// <summary>A session with its revisions, drafts and hole resolutions.</summary>
+public sealed record SessionDetailsDto(
+    SessionDto Session,
+    IReadOnlyList<SessionRevisionDto> Revisions,
+    IReadOnlyList<SessionDraftDto> Drafts,
+    IReadOnlyList<HoleResolutionDto> HoleResolutions);
