@@ -1,3 +1,4 @@
+using System.Reflection;
 using Domain.Sessions;
 
 namespace Domain.UnitTests;
@@ -20,8 +21,9 @@ public sealed class ArchitectureTests
     public void DomainModel_HasNoPublicSetters()
     {
         var publicSetters = typeof(Session).Assembly.GetTypes()
-            .Where(t => t.IsClass && t.Namespace?.StartsWith("Domain.", StringComparison.Ordinal) == true)
-            .SelectMany(t => t.GetProperties())
+            .Where(t => t.IsClass && !typeof(Exception).IsAssignableFrom(t))
+            .Where(t => t.Namespace?.StartsWith("Domain.", StringComparison.Ordinal) == true)
+            .SelectMany(t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
             .Where(p => p.SetMethod?.IsPublic == true)
             .Select(p => $"{p.DeclaringType!.Name}.{p.Name}")
             .ToList();
