@@ -43,6 +43,9 @@ public static class TriggerSql
     /// Keeps <c>sessions.revision_count</c>, <c>draft_count</c> and <c>hole_count</c> equal to the rows, and
     /// <c>last_revision_number</c> at least the highest revision number, whoever writes the children. The function
     /// is SECURITY DEFINER: callers cannot write the counters themselves (no column grant), the trigger can.
+    /// The triggers are deferred to commit: a counter update earlier in the transaction would give the session row a
+    /// new version before EF's own UPDATE of it, whose <c>xmin</c> check would then fail although nobody else wrote.
+    /// Inside the writing transaction the counters therefore still show the values from before it.
     /// </summary>
     public static void CreateSessionCounterTriggers(this MigrationBuilder migrationBuilder)
     {
@@ -79,12 +82,12 @@ public static class TriggerSql
             $fn$;
             REVOKE ALL ON FUNCTION {{DatabaseSchemas.Private}}.maintain_session_counters() FROM PUBLIC;
 
-            CREATE TRIGGER trg_session_revisions_count AFTER INSERT OR DELETE ON public.session_revisions
-            FOR EACH ROW EXECUTE FUNCTION {{DatabaseSchemas.Private}}.maintain_session_counters();
-            CREATE TRIGGER trg_session_drafts_count AFTER INSERT OR DELETE ON public.session_drafts
-            FOR EACH ROW EXECUTE FUNCTION {{DatabaseSchemas.Private}}.maintain_session_counters();
-            CREATE TRIGGER trg_hole_resolutions_count AFTER INSERT OR DELETE ON public.hole_resolutions
-            FOR EACH ROW EXECUTE FUNCTION {{DatabaseSchemas.Private}}.maintain_session_counters();
+            CREATE CONSTRAINT TRIGGER trg_session_revisions_count AFTER INSERT OR DELETE ON public.session_revisions
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {{DatabaseSchemas.Private}}.maintain_session_counters();
+            CREATE CONSTRAINT TRIGGER trg_session_drafts_count AFTER INSERT OR DELETE ON public.session_drafts
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {{DatabaseSchemas.Private}}.maintain_session_counters();
+            CREATE CONSTRAINT TRIGGER trg_hole_resolutions_count AFTER INSERT OR DELETE ON public.hole_resolutions
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {{DatabaseSchemas.Private}}.maintain_session_counters();
             """);
     }
 

@@ -17,7 +17,7 @@ internal sealed class HoleResolutionConfiguration : IEntityTypeConfiguration<Hol
         });
 
         builder.HasKey(h => h.Id);
-        builder.Property(h => h.Id).HasDefaultValueSql("gen_random_uuid()");
+        builder.Property(h => h.Id).HasDefaultValueSql("gen_random_uuid()").ValueGeneratedNever();
         builder.Property(h => h.HoleId).HasMaxLength(SessionLimits.HoleIdMaxLength);
         builder.Property(h => h.ResolutionValue).HasColumnType("jsonb");
         builder.Property(h => h.CreatedAt).HasDefaultValueSql("now()");

@@ -23,7 +23,7 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         });
 
         builder.HasKey(s => s.Id);
-        builder.Property(s => s.Id).HasDefaultValueSql("gen_random_uuid()");
+        builder.Property(s => s.Id).HasDefaultValueSql("gen_random_uuid()").ValueGeneratedNever();
 
         // The owner-carrying key that every child references: a child can only hang under a parent of its own user.
         builder.HasAlternateKey(s => new { s.Id, s.UserId });

@@ -16,7 +16,7 @@ internal sealed class SessionDraftConfiguration : IEntityTypeConfiguration<Sessi
         });
 
         builder.HasKey(d => d.Id);
-        builder.Property(d => d.Id).HasDefaultValueSql("gen_random_uuid()");
+        builder.Property(d => d.Id).HasDefaultValueSql("gen_random_uuid()").ValueGeneratedNever();
         builder.Property(d => d.Language).HasMaxLength(SessionLimits.LanguageMaxLength);
         builder.Property(d => d.ValidationDetails).HasColumnType("jsonb");
         builder.Property(d => d.CreatedAt).HasDefaultValueSql("now()");

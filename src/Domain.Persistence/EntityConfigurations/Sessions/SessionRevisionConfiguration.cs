@@ -15,7 +15,7 @@ internal sealed class SessionRevisionConfiguration : IEntityTypeConfiguration<Se
         });
 
         builder.HasKey(r => r.Id);
-        builder.Property(r => r.Id).HasDefaultValueSql("gen_random_uuid()");
+        builder.Property(r => r.Id).HasDefaultValueSql("gen_random_uuid()").ValueGeneratedNever();
         builder.Property(r => r.Ir).HasColumnType("jsonb");
         builder.Property(r => r.ChangeSummary).HasMaxLength(SessionLimits.ChangeSummaryMaxLength);
         builder.Property(r => r.CreatedAt).HasDefaultValueSql("now()");
