@@ -1,0 +1,123 @@
+using Domain.Persistence;
+using Domain.Persistence.Rls;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Respawn;
+
+namespace Domain.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A database migrated once per run with the migrator the bundle ships, shared by the "Database" collection.
+/// Tests call <see cref="ResetAsync"/> first: Respawn empties the data and keeps the migration history.
+/// </summary>
+public sealed class MigratedDatabase : IAsyncLifetime
+{
+    private Respawner? _respawner;
+
+    public TestServer Server { get; private set; } = null!;
+
+    public string DatabaseName { get; private set; } = null!;
+
+    /// <summary>Superuser connection: the schema owner's view, for arranging data and checking what is really stored.</summary>
+    public string AdminConnectionString { get; private set; } = null!;
+
+    /// <summary>The application's login role, which owns nothing and reaches rows only through the claims.</summary>
+    public string AppConnectionString { get; private set; } = null!;
+
+    public DomainDbContextFactory Contexts { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Server = await TestServer.InstanceAsync();
+        DatabaseName = await Server.CreateDatabaseAsync("domain_tests");
+        AdminConnectionString = Server.AdminConnectionTo(DatabaseName);
+        AppConnectionString = Server.AppConnectionTo(DatabaseName);
+
+        await using (var migrating = MigrationsDbContextFactory.Create(AdminConnectionString))
+        {
+            await migrating.Database.MigrateAsync();
+        }
+
+        Contexts = new DomainDbContextFactory(DomainDbContextOptions.Create(AppConnectionString));
+
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync();
+        _respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
+        {
+            DbAdapter = DbAdapter.Postgres,
+            SchemasToInclude = ["public", "auth"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        if (DatabaseName is not null)
+        {
+            await Server.DropDatabaseAsync(DatabaseName);
+        }
+    }
+
+    /// <summary>Empties every table of <c>public</c> and <c>auth</c>; the migration history stays.</summary>
+    public async Task ResetAsync()
+    {
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync();
+        await _respawner!.ResetAsync(connection);
+    }
+
+    /// <summary>A context acting for <paramref name="claims"/> on a fresh app connection string (optionally a tiny pool).</summary>
+    public DomainDbContext ContextFor(RlsClaims claims) => Contexts.For(claims);
+
+    /// <summary>Creates a user in <c>auth.users</c>, as Supabase Auth would, and returns their id.</summary>
+    public async Task<Guid> CreateUserAsync(string? email = null)
+    {
+        var id = Guid.CreateVersion7();
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("INSERT INTO auth.users (id, email) VALUES (@id, @email)", connection);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("email", (object?)email ?? $"{id:N}@example.test");
+        await command.ExecuteNonQueryAsync();
+        return id;
+    }
+
+    /// <summary>Runs <paramref name="sql"/> as the superuser and returns the first column of the first row.</summary>
+    public async Task<T?> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var result = await command.ExecuteScalarAsync();
+        return result is null or DBNull ? default : (T)result;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class DatabaseCollection : ICollectionFixture<MigratedDatabase>
+{
+    public const string Name = "Database";
+}
+
+/// <summary>Base for tests in the shared database: resets the data before each test.</summary>
+[Collection(DatabaseCollection.Name)]
+public abstract class DatabaseTest : IAsyncLifetime
+{
+    protected DatabaseTest(MigratedDatabase database)
+    {
+        Database = database;
+    }
+
+    protected MigratedDatabase Database { get; }
+
+    protected static TimeProvider Clock => TimeProvider.System;
+
+    public virtual Task InitializeAsync() => Database.ResetAsync();
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+}
