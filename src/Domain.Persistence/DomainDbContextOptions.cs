@@ -1,6 +1,8 @@
 using Domain.Persistence.Rls;
 using Domain.Sessions;
+using Domain.Persistence.Migrating;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
 namespace Domain.Persistence;
@@ -26,6 +28,7 @@ public static class DomainDbContextOptions
         this DbContextOptionsBuilder<DomainDbContext> builder, string connectionString)
     {
         return builder
+            .ReplaceService<IMigrator, LoggingMigrator>()
             .UseNpgsql(connectionString, npgsql =>
             {
                 npgsql.MapEnum<SessionStatus>("session_status", DatabaseSchemas.Public);

@@ -1,0 +1,209 @@
+#pragma warning disable EF1001 // Migrator is EF's pubternal implementation; subclassing it is the supported way to observe each step.
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Migrations.Internal;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+
+namespace Domain.Persistence.Migrating;
+
+/// <summary>
+/// EF's migrator with a log: each step it really applies or reverts (inside EF's migration lock) gets a
+/// <c>running</c> row on a separate connection first; the step's own transaction turns it into <c>completed</c> or
+/// <c>rolled_back</c>; a failure turns it into <c>failed</c> with the error. Used by <c>domain migrate</c> and by
+/// migration bundles alike, since both build the migrating context through <see cref="MigrationsDbContextFactory"/>.
+/// </summary>
+public sealed class LoggingMigrator : Migrator
+{
+    private readonly IRelationalConnection _connection;
+    private readonly IRawSqlCommandBuilder _rawSqlCommandBuilder;
+    private readonly ICurrentDbContext _currentContext;
+    private readonly IRelationalCommandDiagnosticsLogger _commandLogger;
+    private readonly IMigrationsAssembly _migrationsAssembly;
+    private readonly IDatabaseProvider _databaseProvider;
+    private readonly List<long> _openSteps = [];
+    private Guid? _runId;
+
+    public LoggingMigrator(
+        IMigrationsAssembly migrationsAssembly,
+        IHistoryRepository historyRepository,
+        IDatabaseCreator databaseCreator,
+        IMigrationsSqlGenerator migrationsSqlGenerator,
+        IRawSqlCommandBuilder rawSqlCommandBuilder,
+        IMigrationCommandExecutor migrationCommandExecutor,
+        IRelationalConnection connection,
+        ISqlGenerationHelper sqlGenerationHelper,
+        ICurrentDbContext currentContext,
+        IModelRuntimeInitializer modelRuntimeInitializer,
+        IDiagnosticsLogger<DbLoggerCategory.Migrations> logger,
+        IRelationalCommandDiagnosticsLogger commandLogger,
+        IDatabaseProvider databaseProvider,
+        IMigrationsModelDiffer migrationsModelDiffer,
+        IDesignTimeModel designTimeModel,
+        IDbContextOptions contextOptions,
+        IExecutionStrategy executionStrategy)
+        : base(
+            migrationsAssembly, historyRepository, databaseCreator, migrationsSqlGenerator, rawSqlCommandBuilder,
+            migrationCommandExecutor, connection, sqlGenerationHelper, currentContext, modelRuntimeInitializer, logger,
+            commandLogger, databaseProvider, migrationsModelDiffer, designTimeModel, contextOptions, executionStrategy)
+    {
+        _connection = connection;
+        _rawSqlCommandBuilder = rawSqlCommandBuilder;
+        _currentContext = currentContext;
+        _commandLogger = commandLogger;
+        _migrationsAssembly = migrationsAssembly;
+        _databaseProvider = databaseProvider;
+    }
+
+    /// <inheritdoc />
+    public override void Migrate(string? targetMigration)
+    {
+        BeginRun();
+        try
+        {
+            base.Migrate(targetMigration);
+        }
+        catch (Exception ex)
+        {
+            FailOpenSteps(ex);
+            throw;
+        }
+        finally
+        {
+            _runId = null;
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task MigrateAsync(string? targetMigration, CancellationToken cancellationToken = default)
+    {
+        BeginRun();
+        try
+        {
+            await base.MigrateAsync(targetMigration, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            FailOpenSteps(ex);
+            throw;
+        }
+        finally
+        {
+            _runId = null;
+        }
+    }
+
+    /// <summary>The checksum of <paramref name="migrationId"/> as a run would record it (see <see cref="MigrationLog.Checksum"/>).</summary>
+    public string ChecksumOf(string migrationId)
+    {
+        var type = _migrationsAssembly.Migrations[migrationId];
+        var migration = _migrationsAssembly.CreateMigration(type, _databaseProvider.Name);
+        return MigrationLog.Checksum(base.GenerateUpSql(migration, MigrationsSqlGenerationOptions.Default).Select(c => c.CommandText));
+    }
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<MigrationCommand> GenerateUpSql(Migration migration, MigrationsSqlGenerationOptions options)
+    {
+        var commands = base.GenerateUpSql(migration, options);
+        if (_runId is null)
+        {
+            return commands;
+        }
+
+        var checksum = MigrationLog.Checksum(commands.Select(c => c.CommandText));
+        var logId = StartStep(migration.GetId(), "up", checksum);
+        return [.. commands, FinishCommand(logId, MigrationLogStatus.Completed)];
+    }
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<MigrationCommand> GenerateDownSql(
+        Migration migration, Migration? previousMigration, MigrationsSqlGenerationOptions options)
+    {
+        var commands = base.GenerateDownSql(migration, previousMigration, options);
+        if (_runId is null)
+        {
+            return commands;
+        }
+
+        var logId = StartStep(migration.GetId(), "down", checksum: null);
+        return [.. commands, FinishCommand(logId, MigrationLogStatus.RolledBack)];
+    }
+
+    private void BeginRun()
+    {
+        _runId = Guid.CreateVersion7();
+        _openSteps.Clear();
+        using var connection = OpenLogConnection();
+        MigrationLog.EnsureCreatedAsync(connection).GetAwaiter().GetResult();
+    }
+
+    private long StartStep(string migrationId, string direction, string? checksum)
+    {
+        using var connection = OpenLogConnection();
+        using var command = new NpgsqlCommand(
+            $"""
+            INSERT INTO {MigrationLog.Table} (run_id, migration_id, direction, status, client_machine, tool, checksum)
+            VALUES (@run, @migration, @direction, 'running', @machine, @tool, @checksum)
+            RETURNING id
+            """, connection);
+        command.Parameters.AddWithValue("run", _runId!.Value);
+        command.Parameters.AddWithValue("migration", migrationId);
+        command.Parameters.AddWithValue("direction", direction);
+        command.Parameters.AddWithValue("machine", Environment.MachineName);
+        command.Parameters.AddWithValue("tool", AppDomain.CurrentDomain.FriendlyName);
+        command.Parameters.AddWithValue("checksum", (object?)checksum ?? DBNull.Value);
+        var id = (long)command.ExecuteScalar()!;
+        _openSteps.Add(id);
+        return id;
+    }
+
+    private MigrationCommand FinishCommand(long logId, MigrationLogStatus status)
+    {
+        var command = _rawSqlCommandBuilder.Build(MigrationLog.FinishSql(logId, status));
+        return new MigrationCommand(command, _currentContext.Context, _commandLogger);
+    }
+
+    private void FailOpenSteps(Exception exception)
+    {
+        if (_openSteps.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            using var connection = OpenLogConnection();
+            using var command = new NpgsqlCommand(
+                $"""
+                UPDATE {MigrationLog.Table}
+                   SET status = 'failed', finished_at = clock_timestamp(), error = @error,
+                       duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::integer
+                 WHERE id = ANY(@ids) AND status = 'running'
+                """, connection);
+            command.Parameters.AddWithValue("error", Describe(exception));
+            command.Parameters.AddWithValue("ids", _openSteps.ToArray());
+            command.ExecuteNonQuery();
+        }
+        catch (NpgsqlException logFailure)
+        {
+            throw new AggregateException(
+                "A migration failed, and recording the failure in the migration log failed too.", exception, logFailure);
+        }
+    }
+
+    private NpgsqlConnection OpenLogConnection()
+    {
+        var connection = new NpgsqlConnection(_connection.ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private static string Describe(Exception exception)
+    {
+        var postgres = exception as PostgresException ?? exception.InnerException as PostgresException;
+        return postgres is null ? exception.Message : $"{postgres.SqlState}: {postgres.MessageText}";
+    }
+}
