@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using Domain.Persistence.LocalServer;
 using Npgsql;
 using Testcontainers.PostgreSql;
 
@@ -18,6 +19,7 @@ public sealed class TestServer
     public const string AppRole = "domain_app";
     public const string AppPassword = "domain_app";
 
+    private const string ClusterPrefix = "domain-tests-";
     private static readonly Lazy<Task<TestServer>> Shared = new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
     private static int _databaseCounter;
 
@@ -102,14 +104,11 @@ public sealed class TestServer
         }
         else
         {
-#if LOCAL_LAUNCHER_READY
-            var dataDirectory = Path.Combine(Path.GetTempPath(), $"domain-tests-{Environment.ProcessId}-{Guid.NewGuid():N}");
+            await RemoveClustersOfEndedRunsAsync();
+            var dataDirectory = Path.Combine(Path.GetTempPath(), $"{ClusterPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
             var local = await LocalPostgres.StartAsync(new LocalPostgresOptions { DataDirectory = dataDirectory });
             AppDomain.CurrentDomain.ProcessExit += (_, _) => local.DisposeAsync().AsTask().GetAwaiter().GetResult();
             server = new TestServer(local.ConnectionString(), $"local cluster {local.DataDirectory} (PostgreSQL {local.Version})");
-#else
-            throw new InvalidOperationException("no launcher yet");
-#endif
         }
 
         await ExecuteAsync(server.AdminConnectionString, $"""
@@ -126,6 +125,35 @@ public sealed class TestServer
             GRANT anon, authenticated, service_role TO {AppRole};
             """);
         return server;
+    }
+
+    /// <summary>
+    /// A test host may be ended before its exit handler has deleted the throwaway cluster; the next run removes
+    /// the clusters whose process is gone.
+    /// </summary>
+    private static async Task RemoveClustersOfEndedRunsAsync()
+    {
+        foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), ClusterPrefix + "*"))
+        {
+            var pidText = Path.GetFileName(directory)[ClusterPrefix.Length..].Split('-')[0];
+            if (int.TryParse(pidText, out var pid) && !ProcessIsAlive(pid))
+            {
+                await LocalPostgres.DestroyAsync(directory);
+            }
+        }
+    }
+
+    private static bool ProcessIsAlive(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static async Task<bool> DockerEngineAnswersAsync()

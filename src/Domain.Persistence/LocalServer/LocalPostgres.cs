@@ -1,0 +1,437 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.Versioning;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace Domain.Persistence.LocalServer;
+
+/// <summary>Where and how to run a local PostgreSQL cluster.</summary>
+public sealed record LocalPostgresOptions
+{
+    /// <summary>The requested cluster directory, e.g. <c>&lt;repo&gt;/.data/pg</c> or a temporary directory.</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>True for <c>domain up</c>: keep the cluster and reuse it next run. False: throwaway, deleted on dispose.</summary>
+    public bool Persistent { get; init; }
+
+    /// <summary>A TCP port on 127.0.0.1; null picks a free one (a persistent cluster remembers it).</summary>
+    public int? Port { get; init; }
+}
+
+/// <summary>
+/// The one PostgreSQL launcher of the project, used by the integration tests, the benchmarks and <c>domain up</c>:
+/// a cluster made with the machine's own <c>initdb</c> and run with <c>pg_ctl</c> on 127.0.0.1 with trust
+/// authentication (loopback only). PostgreSQL refuses to run as root, so as root the binaries run as the
+/// <c>postgres</c> OS user, in a directory that user can reach.
+/// </summary>
+public sealed partial class LocalPostgres : IAsyncDisposable
+{
+    private const string PortFileName = "port";
+    private const string LocationFileName = "location";
+    private readonly bool _persistent;
+    private int _disposed;
+
+    private LocalPostgres(string dataDirectory, int port, string version, bool startedByThisProcess, bool persistent)
+    {
+        DataDirectory = dataDirectory;
+        Port = port;
+        Version = version;
+        StartedByThisProcess = startedByThisProcess;
+        _persistent = persistent;
+    }
+
+    /// <summary>The cluster's real directory (a fallback under /tmp when the requested one is out of reach for postgres).</summary>
+    public string DataDirectory { get; }
+
+    public int Port { get; }
+
+    /// <summary>The server version, e.g. 15.18.</summary>
+    public string Version { get; }
+
+    /// <summary>False when an already running persistent cluster was attached to.</summary>
+    public bool StartedByThisProcess { get; }
+
+    /// <summary>
+    /// The directory holding <c>initdb</c>: <c>$DOMAIN_PG_BIN</c>, else <c>initdb</c> on PATH, else the newest
+    /// <c>/usr/lib/postgresql/&lt;version&gt;/bin</c>; null when PostgreSQL is not installed.
+    /// </summary>
+    public static string? FindBinDirectory()
+    {
+        var configured = Environment.GetEnvironmentVariable("DOMAIN_PG_BIN");
+        if (!string.IsNullOrWhiteSpace(configured) && File.Exists(Path.Combine(configured, "initdb")))
+        {
+            return configured;
+        }
+
+        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator))
+        {
+            var candidate = Path.Combine(directory, "initdb");
+            if (File.Exists(candidate))
+            {
+                var resolved = new FileInfo(candidate).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? candidate;
+                return Path.GetDirectoryName(resolved);
+            }
+        }
+
+        const string debianRoot = "/usr/lib/postgresql";
+        if (!Directory.Exists(debianRoot))
+        {
+            return null;
+        }
+
+        return Directory.GetDirectories(debianRoot)
+            .Select(d => (Directory: Path.Combine(d, "bin"), Version: int.TryParse(Path.GetFileName(d), out var v) ? v : 0))
+            .Where(d => File.Exists(Path.Combine(d.Directory, "initdb")))
+            .OrderByDescending(d => d.Version)
+            .Select(d => d.Directory)
+            .FirstOrDefault();
+    }
+
+    /// <summary>Starts (initialising when needed) or attaches to a cluster.</summary>
+    public static async Task<LocalPostgres> StartAsync(LocalPostgresOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var bin = FindBinDirectory()
+            ?? throw new InvalidOperationException(
+                "PostgreSQL binaries (initdb, pg_ctl) were not found: install PostgreSQL 15+ (Debian: apt-get install postgresql), "
+                + "put initdb on PATH, or set DOMAIN_PG_BIN.");
+
+        var requested = Path.GetFullPath(options.DataDirectory);
+        var dataDirectory = ResolveLocation(requested);
+        var stateDirectory = Path.GetDirectoryName(requested)!;
+
+        if (options.Persistent && IsRunning(bin, dataDirectory) && ReadPort(dataDirectory) is { } runningPort)
+        {
+            return new LocalPostgres(dataDirectory, runningPort, await ReadVersionAsync(runningPort, cancellationToken), false, persistent: true);
+        }
+
+        PrepareDirectory(dataDirectory);
+        if (!File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
+        {
+            await RunAsync(bin, "initdb", ["-D", dataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C"], cancellationToken);
+        }
+
+        var remembered = options.Persistent ? ReadRememberedPort(stateDirectory) : null;
+        var port = options.Port ?? (remembered is { } r && IsFree(r) ? r : FreePort());
+        if (!IsFree(port))
+        {
+            throw new InvalidOperationException($"Port {port} on 127.0.0.1 is already in use; choose another with --port.");
+        }
+
+        var settings = new List<string>
+        {
+            "-p", port.ToString(CultureInfo.InvariantCulture),
+            "-c", "listen_addresses=127.0.0.1",
+            "-c", $"unix_socket_directories={dataDirectory}",
+            "-c", "max_connections=200",
+        };
+        if (!options.Persistent)
+        {
+            settings.AddRange(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
+        }
+
+        var log = Path.Combine(dataDirectory, "server.log");
+        await RunAsync(bin, "pg_ctl", ["-D", dataDirectory, "-l", log, "-w", "-t", "60", "-o", string.Join(' ', settings.Select(QuoteOption)), "start"],
+            cancellationToken);
+
+        if (options.Persistent)
+        {
+            Directory.CreateDirectory(stateDirectory);
+            await File.WriteAllTextAsync(Path.Combine(stateDirectory, PortFileName), port.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        }
+
+        return new LocalPostgres(dataDirectory, port, await ReadVersionAsync(port, cancellationToken), true, options.Persistent);
+    }
+
+    /// <summary>Stops the persistent cluster kept at <paramref name="dataDirectory"/>; false if it was not running.</summary>
+    public static async Task<bool> StopAsync(string dataDirectory, CancellationToken cancellationToken = default)
+    {
+        var bin = FindBinDirectory() ?? throw new InvalidOperationException("PostgreSQL binaries (pg_ctl) were not found.");
+        var location = ResolveLocation(Path.GetFullPath(dataDirectory));
+        if (!IsRunning(bin, location))
+        {
+            return false;
+        }
+
+        await RunAsync(bin, "pg_ctl", ["-D", location, "-m", "fast", "-w", "stop"], cancellationToken);
+        return true;
+    }
+
+    /// <summary>Stops a throwaway cluster left behind by a process that is gone, and deletes its directory.</summary>
+    public static async Task DestroyAsync(string dataDirectory, CancellationToken cancellationToken = default)
+    {
+        var bin = FindBinDirectory();
+        if (bin is not null && IsRunning(bin, dataDirectory))
+        {
+            await RunAsync(bin, "pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "stop"], cancellationToken);
+        }
+
+        if (Directory.Exists(dataDirectory))
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>A connection string for <paramref name="user"/> (trust authentication on loopback).</summary>
+    public string ConnectionString(string database = "postgres", string user = "postgres")
+    {
+        return new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = Port,
+            Username = user,
+            Database = database,
+        }.ConnectionString;
+    }
+
+    /// <summary>Creates database <paramref name="name"/> if it does not exist.</summary>
+    public async Task CreateDatabaseAsync(string name, string? owner = null, CancellationToken cancellationToken = default)
+    {
+        EnsureIdentifier(name);
+        if (owner is not null)
+        {
+            EnsureIdentifier(owner);
+        }
+
+        await using var connection = new NpgsqlConnection(ConnectionString());
+        await connection.OpenAsync(cancellationToken);
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
+        exists.Parameters.AddWithValue("name", name);
+        if (await exists.ExecuteScalarAsync(cancellationToken) is not null)
+        {
+            return;
+        }
+
+        await using var create = new NpgsqlCommand(owner is null ? $"CREATE DATABASE {name}" : $"CREATE DATABASE {name} OWNER {owner}", connection);
+        await create.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task DropDatabaseAsync(string name, CancellationToken cancellationToken = default)
+    {
+        EnsureIdentifier(name);
+        await using var connection = new NpgsqlConnection(ConnectionString());
+        await connection.OpenAsync(cancellationToken);
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>A throwaway cluster is stopped and deleted; a persistent one keeps running.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_persistent || Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        await DestroyAsync(DataDirectory);
+    }
+
+    private static bool RunningAsRoot => Environment.IsPrivilegedProcess && OperatingSystem.IsLinux();
+
+    [UnsupportedOSPlatformGuard("windows")]
+    private static bool IsUnix => !OperatingSystem.IsWindows();
+
+    /// <summary>
+    /// The requested directory, or, when running as root and the postgres user cannot reach it (a clone inside a
+    /// 0700 folder), a directory under /tmp named after it. The choice is remembered next to the request.
+    /// </summary>
+    private static string ResolveLocation(string requested)
+    {
+        if (!RunningAsRoot)
+        {
+            return requested;
+        }
+
+        var remembered = Path.Combine(Path.GetDirectoryName(requested)!, LocationFileName);
+        if (File.Exists(remembered))
+        {
+            return File.ReadAllText(remembered).Trim();
+        }
+
+        if (PostgresCanReach(Path.GetDirectoryName(requested)!))
+        {
+            return requested;
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(requested)))[..12];
+        var fallback = Path.Combine(Path.GetTempPath(), $"domain-pg-{hash}");
+        Directory.CreateDirectory(Path.GetDirectoryName(requested)!);
+        File.WriteAllText(remembered, fallback);
+        return fallback;
+    }
+
+    /// <summary>Whether the postgres user can traverse every ancestor of <paramref name="directory"/> (searching upward from it).</summary>
+    private static bool PostgresCanReach(string directory)
+    {
+        for (var current = new DirectoryInfo(directory); current is not null; current = current.Parent)
+        {
+            if (!current.Exists)
+            {
+                continue;
+            }
+
+            if (IsUnix && !File.GetUnixFileMode(current.FullName).HasFlag(UnixFileMode.OtherExecute))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void PrepareDirectory(string dataDirectory)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        if (!IsUnix)
+        {
+            throw new PlatformNotSupportedException("The local PostgreSQL launcher runs on Linux and macOS.");
+        }
+
+        File.SetUnixFileMode(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (RunningAsRoot)
+        {
+            RunChecked("chown", ["-R", "postgres:postgres", dataDirectory]);
+        }
+    }
+
+    private static bool IsRunning(string bin, string dataDirectory)
+    {
+        if (!File.Exists(Path.Combine(dataDirectory, "postmaster.pid")))
+        {
+            return false;
+        }
+
+        var (exitCode, _, _) = Run(bin, "pg_ctl", ["-D", dataDirectory, "status"]);
+        return exitCode == 0;
+    }
+
+    /// <summary>The port a running cluster listens on, from the first lines of its postmaster.pid.</summary>
+    private static int? ReadPort(string dataDirectory)
+    {
+        var lines = File.ReadAllLines(Path.Combine(dataDirectory, "postmaster.pid"));
+        return lines.Length > 3 && int.TryParse(lines[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) ? port : null;
+    }
+
+    private static int? ReadRememberedPort(string stateDirectory)
+    {
+        var file = Path.Combine(stateDirectory, PortFileName);
+        return File.Exists(file) && int.TryParse(File.ReadAllText(file).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var port)
+            ? port
+            : null;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<string> ReadVersionAsync(int port, CancellationToken cancellationToken)
+    {
+        var builder = new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = port, Username = "postgres", Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SHOW server_version", connection);
+        var version = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+        return version.Split(' ')[0];
+    }
+
+    private static string QuoteOption(string value) => value.Contains(' ', StringComparison.Ordinal) ? $"'{value}'" : value;
+
+    private static async Task RunAsync(string bin, string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var (exitCode, output, error) = await Task.Run(() => Run(bin, tool, arguments), cancellationToken);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"{tool} {string.Join(' ', arguments)} failed with exit code {exitCode}: {error.Trim()} {output.Trim()}".Trim());
+        }
+    }
+
+    private static (int ExitCode, string Output, string Error) Run(string bin, string tool, IReadOnlyList<string> arguments)
+    {
+        var executable = Path.Combine(bin, tool);
+        return RunRaw(RunningAsRoot ? "runuser" : executable, RunningAsRoot ? ["-u", "postgres", "--", executable, .. arguments] : arguments);
+    }
+
+    private static void RunChecked(string executable, IReadOnlyList<string> arguments)
+    {
+        var (exitCode, output, error) = RunRaw(executable, arguments);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"{executable} {string.Join(' ', arguments)} failed ({exitCode}): {error.Trim()} {output.Trim()}");
+        }
+    }
+
+    /// <summary>
+    /// Runs a program to completion. Output goes to temporary files, not pipes: the postmaster that
+    /// <c>pg_ctl start</c> leaves behind inherits the handles, and a pipe would never reach end-of-file.
+    /// </summary>
+    private static (int ExitCode, string Output, string Error) RunRaw(string executable, IReadOnlyList<string> arguments)
+    {
+        var outFile = Path.GetTempFileName();
+        var errFile = Path.GetTempFileName();
+        try
+        {
+            var start = new ProcessStartInfo("/bin/sh")
+            {
+                UseShellExecute = false,
+                RedirectStandardInput = false,
+                RedirectStandardOutput = false,
+                RedirectStandardError = false,
+                WorkingDirectory = Path.GetTempPath(),
+            };
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add("exec \"$@\" >\"$OUT\" 2>\"$ERR\" </dev/null");
+            start.ArgumentList.Add("sh");
+            start.ArgumentList.Add(executable);
+            foreach (var argument in arguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            start.Environment["OUT"] = outFile;
+            start.Environment["ERR"] = errFile;
+            using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {executable}.");
+            process.WaitForExit();
+            return (process.ExitCode, File.ReadAllText(outFile), File.ReadAllText(errFile));
+        }
+        finally
+        {
+            File.Delete(outFile);
+            File.Delete(errFile);
+        }
+    }
+
+    private static void EnsureIdentifier(string name)
+    {
+        if (!IdentifierRegex().IsMatch(name))
+        {
+            throw new ArgumentException($"'{name}' is not a plain lower-case identifier ([a-z_][a-z0-9_]*).", nameof(name));
+        }
+    }
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex IdentifierRegex();
+}
