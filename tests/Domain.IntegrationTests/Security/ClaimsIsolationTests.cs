@@ -1,0 +1,160 @@
+using Domain.IntegrationTests.Infrastructure;
+using Domain.Persistence;
+using Domain.Persistence.Rls;
+using Domain.Sessions;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Domain.IntegrationTests.Security;
+
+/// <summary>
+/// Users interleaved on ONE physical connection: the claims of one context must never be visible to the next,
+/// whatever EF sent (LINQ, SaveChanges batches, ExecuteUpdate/Delete, raw SQL, explicit transactions).
+/// </summary>
+public sealed class ClaimsIsolationTests(MigratedDatabase database) : DatabaseTest(database)
+{
+    private sealed record Seen(string? Claims, string CurrentUser);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task InterleavedUsersOnOneConnection_EachSeesOnlyTheirOwnClaimsAndRows(bool noResetOnClose)
+    {
+        var contexts = SingleConnectionContexts(noResetOnClose);
+        var alice = await Database.CreateUserAsync("alice@example.test");
+        var bob = await Database.CreateUserAsync("bob@example.test");
+        var aliceSession = await Database.SessionWithOneOfEachAsync(alice, "alice");
+        var bobSession = await Database.SessionWithOneOfEachAsync(bob, "bob");
+        var now = Clock.GetUtcNow();
+
+        // LINQ, async and sync.
+        await using (var db = contexts.ForUser(alice))
+        {
+            Assert.Equal([aliceSession.Id], await db.Sessions.Select(s => s.Id).ToListAsync());
+        }
+
+        using (var db = contexts.ForUser(bob))
+        {
+            Assert.Equal([bobSession.Id], db.Sessions.Select(s => s.Id).ToList());
+            AssertSeen(db, bob.ToString(), "authenticated");
+        }
+
+        // A mixed SaveChanges batch: insert + update + delete.
+        await using (var db = contexts.ForUser(alice))
+        {
+            var session = await db.Sessions.Include(s => s.Drafts).SingleAsync();
+            session.AddRevision("""{"step":2}""", null, now);
+            session.Retitle("alice renamed", null);
+            db.Remove(session.Drafts.Single());
+            await db.SaveChangesAsync();
+            AssertSeen(db, alice.ToString(), "authenticated");
+        }
+
+        await using (var db = contexts.AsAnon())
+        {
+            Assert.Equal(0, await db.Sessions.CountAsync());
+            AssertSeen(db, sub: null, "anon");
+        }
+
+        // ExecuteUpdate / ExecuteDelete outside a transaction.
+        await using (var db = contexts.ForUser(bob))
+        {
+            Assert.Equal(0, await db.Sessions.Where(s => s.Id == aliceSession.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.Title, "hijacked")));
+            Assert.Equal(0, await db.SessionDrafts.Where(d => d.SessionId == aliceSession.Id).ExecuteDeleteAsync());
+            Assert.Equal(1, db.Sessions.Where(s => s.Id == bobSession.Id).ExecuteUpdate(u => u.SetProperty(s => s.Title, "bob renamed")));
+        }
+
+        // Raw SQL, then the service role, then raw SQL again as a user.
+        await using (var db = contexts.AsServiceRole())
+        {
+            Assert.Equal(2, await db.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM public.sessions").SingleAsync());
+            AssertSeen(db, sub: null, "service_role");
+        }
+
+        await using (var db = contexts.ForUser(alice))
+        {
+            Assert.Equal(["alice renamed"], await db.Database.SqlQueryRaw<string>("SELECT title AS \"Value\" FROM public.sessions").ToListAsync());
+            Assert.Equal(0, await db.Database.ExecuteSqlRawAsync("UPDATE public.sessions SET title = 'x' WHERE user_id = {0}", bob));
+        }
+
+        // Explicit transactions, committed and rolled back.
+        await using (var db = contexts.ForUser(bob))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            Assert.Equal(1, await db.Sessions.CountAsync());
+            var session = await db.Sessions.SingleAsync();
+            session.ResolveHole("?h2", "1", 0.1, now);
+            await db.SaveChangesAsync();
+            AssertSeen(db, bob.ToString(), "authenticated");
+            await transaction.CommitAsync();
+        }
+
+        using (var db = contexts.ForUser(alice))
+        {
+            using var transaction = db.Database.BeginTransaction();
+            db.Sessions.Single().Retitle("never committed", null);
+            db.SaveChanges();
+            transaction.Rollback();
+            AssertSeen(db, alice.ToString(), "authenticated");
+        }
+
+        Assert.Equal("alice renamed", await Database.ScalarAsync<string>("SELECT title FROM public.sessions WHERE id = @id", ("id", aliceSession.Id)));
+        Assert.Equal("bob renamed", await Database.ScalarAsync<string>("SELECT title FROM public.sessions WHERE id = @id", ("id", bobSession.Id)));
+        Assert.Equal(2, await Database.ScalarAsync<int>("SELECT revision_count FROM public.sessions WHERE id = @id", ("id", aliceSession.Id)));
+
+        // Nothing session-level is left on the physical connection for whoever uses it next.
+        await using var raw = new NpgsqlConnection(SingleConnectionString(noResetOnClose));
+        await raw.OpenAsync();
+        await using var probe = new NpgsqlCommand(
+            "SELECT coalesce(current_setting('request.jwt.claims', true), ''), current_user::text, pg_backend_pid()", raw);
+        await using var reader = await probe.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(string.Empty, reader.GetString(0));
+        Assert.Equal(TestServer.AppRole, reader.GetString(1));
+    }
+
+    [Fact]
+    public async Task OnePhysicalConnection_IsReallySharedByTheContexts()
+    {
+        var contexts = SingleConnectionContexts(noResetOnClose: true);
+        var alice = await Database.CreateUserAsync();
+        int first, second;
+        await using (var db = contexts.ForUser(alice))
+        {
+            first = await db.Database.SqlQueryRaw<int>("SELECT pg_backend_pid() AS \"Value\"").SingleAsync();
+        }
+
+        await using (var db = contexts.AsAnon())
+        {
+            second = await db.Database.SqlQueryRaw<int>("SELECT pg_backend_pid() AS \"Value\"").SingleAsync();
+        }
+
+        Assert.Equal(first, second);
+    }
+
+    private string SingleConnectionString(bool noResetOnClose)
+        => Database.Server.AppConnectionTo(Database.DatabaseName, maxPoolSize: 1, noResetOnClose: noResetOnClose);
+
+    private DomainDbContextFactory SingleConnectionContexts(bool noResetOnClose)
+        => new(DomainDbContextOptions.Create(SingleConnectionString(noResetOnClose)));
+
+    private static void AssertSeen(DomainDbContext db, string? sub, string role)
+    {
+        var seen = db.Database
+            .SqlQueryRaw<Seen>("SELECT current_setting('request.jwt.claims', true) AS claims, current_user::text AS \"current_user\"")
+            .AsEnumerable()
+            .Single();
+        Assert.Equal(role, seen.CurrentUser);
+        Assert.NotNull(seen.Claims);
+        using var claims = System.Text.Json.JsonDocument.Parse(seen.Claims);
+        Assert.Equal(role, claims.RootElement.GetProperty("role").GetString());
+        if (sub is null)
+        {
+            Assert.False(claims.RootElement.TryGetProperty("sub", out _));
+        }
+        else
+        {
+            Assert.Equal(sub, claims.RootElement.GetProperty("sub").GetString());
+        }
+    }
+}
