@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Domain.Persistence.Errors;
 using Domain.Persistence.Rls;
 using Domain.Sessions;
@@ -43,6 +44,11 @@ public sealed class DomainDbContext : DbContext
         {
             return base.SaveChanges(acceptAllChangesOnSuccess);
         }
+        catch (DbUpdateException ex) when (ex.InnerException is RlsContextException refused)
+        {
+            ExceptionDispatchInfo.Throw(refused);
+            throw;
+        }
         catch (DbUpdateException ex) when (DatabaseErrorTranslator.Translate(ex) is { } translated)
         {
             throw translated;
@@ -55,6 +61,11 @@ public sealed class DomainDbContext : DbContext
         try
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is RlsContextException refused)
+        {
+            ExceptionDispatchInfo.Throw(refused);
+            throw;
         }
         catch (DbUpdateException ex) when (DatabaseErrorTranslator.Translate(ex) is { } translated)
         {
