@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using Domain.Persistence.EntityConfigurations;
 using Domain.Persistence.Errors;
 using Domain.Persistence.Rls;
 using Domain.Sessions;
@@ -40,6 +41,7 @@ public sealed class DomainDbContext : DbContext
     /// <inheritdoc />
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
+        TouchChangedAggregates();
         try
         {
             return base.SaveChanges(acceptAllChangesOnSuccess);
@@ -58,6 +60,7 @@ public sealed class DomainDbContext : DbContext
     /// <inheritdoc />
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        TouchChangedAggregates();
         try
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
@@ -70,6 +73,40 @@ public sealed class DomainDbContext : DbContext
         catch (DbUpdateException ex) when (DatabaseErrorTranslator.Translate(ex) is { } translated)
         {
             throw translated;
+        }
+    }
+
+    /// <summary>
+    /// A change to any entity of an aggregate is a change to the aggregate: its root's <c>updated_at</c> is written
+    /// too, so the root's <c>xmin</c> is checked (a concurrent writer of the same aggregate conflicts) and read back
+    /// (the triggers that keep the root's counters change the row in this transaction, and the next save of this
+    /// context must not mistake that for someone else's write).
+    /// </summary>
+    private void TouchChangedAggregates()
+    {
+        ChangeTracker.DetectChanges();
+        var changedChildren = ChangeTracker.Entries()
+            .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && !AggregateRoots.IsRoot(e.Metadata))
+            .ToList();
+        if (changedChildren.Count == 0)
+        {
+            return;
+        }
+
+        var roots = ChangeTracker.Entries()
+            .Where(e => e.State is EntityState.Unchanged && AggregateRoots.IsRoot(e.Metadata))
+            .ToDictionary(e => (e.Metadata, e.Property(e.Metadata.FindPrimaryKey()!.Properties[0].Name).CurrentValue));
+        foreach (var child in changedChildren)
+        {
+            foreach (var foreignKey in child.Metadata.GetForeignKeys().Where(fk => AggregateRoots.IsRoot(fk.PrincipalEntityType)))
+            {
+                var rootKey = foreignKey.PrincipalEntityType.FindPrimaryKey()!.Properties[0];
+                var rootId = child.Property(foreignKey.Properties[foreignKey.PrincipalKey.Properties.ToList().IndexOf(rootKey)].Name).CurrentValue;
+                if (roots.TryGetValue((foreignKey.PrincipalEntityType, rootId), out var root))
+                {
+                    root.Property(AggregateRoots.TouchedProperty).IsModified = true;
+                }
+            }
         }
     }
 

@@ -216,7 +216,7 @@ namespace Domain.Persistence.Migrations
                 insertColumns: ["id", "user_id", "title", "description", "status", "current_ir", "metadata", "last_revision_number",
                     "created_at", "finalized_at", "archived_at"],
                 updateColumns: ["title", "description", "status", "current_ir", "metadata", "last_revision_number", "finalized_at",
-                    "archived_at"]);
+                    "archived_at", "updated_at"]);
             // Revisions are history: owners add and read them; they go only with their session.
             migrationBuilder.EnableOwnerRls("session_revisions", OwnerCommands.Select | OwnerCommands.Insert);
             migrationBuilder.EnableOwnerRls("session_drafts", OwnerCommands.All,

@@ -37,7 +37,7 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         builder.Property(s => s.RevisionCount).MaintainedByDatabase(defaultValueSql: "0");
         builder.Property(s => s.DraftCount).MaintainedByDatabase(defaultValueSql: "0");
         builder.Property(s => s.HoleCount).MaintainedByDatabase(defaultValueSql: "0");
-        builder.Property(s => s.UpdatedAt).MaintainedByDatabase(defaultValueSql: "now()");
+        builder.Property(s => s.UpdatedAt).TouchedByChildChanges(defaultValueSql: "now()");
 
         builder.Property<uint>(EntityConfigurationExtensions.RowVersion).IsRowVersion();
 

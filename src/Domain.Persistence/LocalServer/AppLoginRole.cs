@@ -1,0 +1,80 @@
+using Domain.Persistence.Rls;
+using Npgsql;
+
+namespace Domain.Persistence.LocalServer;
+
+/// <summary>
+/// The login role applications use on a development server, like Supabase's <c>authenticator</c>: it owns no table
+/// and inherits nothing, so a connection that sends no claims reaches no row; it may only switch to
+/// <c>anon</c>, <c>authenticated</c> or <c>service_role</c>, which is what the claims procedure does per transaction.
+/// For local clusters and test servers only: the password is fixed and public.
+/// </summary>
+public static class AppLoginRole
+{
+    /// <summary>The role's name.</summary>
+    public const string Name = "domain_app";
+
+    /// <summary>The role's password on development servers.</summary>
+    public const string DevPassword = "domain_app";
+
+    private static readonly string EnsureSql = $"""
+        DO $roles$
+        BEGIN
+        {CreateRole(RlsClaims.AnonRole, "NOLOGIN NOINHERIT")}
+        {CreateRole(RlsClaims.AuthenticatedRole, "NOLOGIN NOINHERIT")}
+        {CreateRole(RlsClaims.ServiceRole, "NOLOGIN NOINHERIT BYPASSRLS")}
+        {CreateRole(Name, $"LOGIN NOINHERIT PASSWORD '{DevPassword}'")}
+        {GrantRole(RlsClaims.AnonRole)}
+        {GrantRole(RlsClaims.AuthenticatedRole)}
+        {GrantRole(RlsClaims.ServiceRole)}
+        END
+        $roles$
+        """;
+
+    /// <summary>
+    /// Creates the login role and the API roles where they are missing, and lets the login role switch to the API
+    /// roles. Needs a superuser (or a role with CREATEROLE) at <paramref name="adminConnectionString"/>; roles are
+    /// cluster-wide, so any database of the cluster will do.
+    /// </summary>
+    public static async Task EnsureAsync(string adminConnectionString, CancellationToken ct = default)
+    {
+        ConnectionStrings.EnsureUsable(adminConnectionString);
+        await using var connection = new NpgsqlConnection(adminConnectionString);
+        await connection.OpenAsync(ct);
+
+        await using var command = new NpgsqlCommand(EnsureSql, connection);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The same server and database as <paramref name="adminConnectionString"/>, logged in as <see cref="Name"/>.</summary>
+    public static string ConnectionStringFor(string adminConnectionString)
+    {
+        ConnectionStrings.EnsureUsable(adminConnectionString);
+        var builder = new NpgsqlConnectionStringBuilder(adminConnectionString)
+        {
+            Username = Name,
+            Password = DevPassword,
+        };
+        return builder.ConnectionString;
+    }
+
+    // Two callers may ensure the roles at once (parallel test runs, two `domain up`): the loser of a race on a
+    // CREATE ROLE or GRANT sees duplicate_object or unique_violation, which means the winner already did the work.
+    private static string CreateRole(string role, string attributes) => $"""
+            IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '{role}') THEN
+                BEGIN
+                    CREATE ROLE {role} {attributes};
+                EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+                END;
+            END IF;
+        """;
+
+    private static string GrantRole(string role) => $"""
+            IF NOT pg_catalog.pg_has_role('{Name}', '{role}', 'MEMBER') THEN
+                BEGIN
+                    GRANT {role} TO {Name};
+                EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+                END;
+            END IF;
+        """;
+}
