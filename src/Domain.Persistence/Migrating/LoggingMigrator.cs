@@ -65,6 +65,7 @@ public sealed class LoggingMigrator : Migrator
         try
         {
             base.Migrate(targetMigration);
+            ReloadTypesIfChanged();
         }
         catch (Exception ex)
         {
@@ -84,6 +85,7 @@ public sealed class LoggingMigrator : Migrator
         try
         {
             await base.MigrateAsync(targetMigration, cancellationToken);
+            ReloadTypesIfChanged();
         }
         catch (Exception ex)
         {
@@ -130,6 +132,28 @@ public sealed class LoggingMigrator : Migrator
 
         var logId = StartStep(migration.GetId(), "down", checksum: null);
         return [.. commands, FinishCommand(logId, MigrationLogStatus.RolledBack)];
+    }
+
+    /// <summary>
+    /// Npgsql caches the database's types per data source; a migration that creates or drops an enum would leave
+    /// that cache stale for every later connection with the same connection string (enum unknown, or an old OID).
+    /// </summary>
+    private void ReloadTypesIfChanged()
+    {
+        if (_openSteps.Count == 0)
+        {
+            return;
+        }
+
+        _connection.Open();
+        try
+        {
+            ((NpgsqlConnection)_connection.DbConnection).ReloadTypes();
+        }
+        finally
+        {
+            _connection.Close();
+        }
     }
 
     private void BeginRun()

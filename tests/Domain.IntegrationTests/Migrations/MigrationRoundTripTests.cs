@@ -1,0 +1,274 @@
+using Domain.IntegrationTests.Infrastructure;
+using Domain.Persistence;
+using Domain.Persistence.Rls;
+using Domain.Sessions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql;
+
+namespace Domain.IntegrationTests.Migrations;
+
+[CollectionDefinition(Name)]
+public sealed class MigrationsCollection
+{
+    public const string Name = "Migrations";
+}
+
+/// <summary>
+/// Every migration goes Up, Down and Up again with the migrator the bundle uses, on a plain empty database and on
+/// one prepared as on Supabase (roles and auth present, migrating role not a superuser).
+/// </summary>
+[Collection(MigrationsCollection.Name)]
+public sealed class MigrationRoundTripTests
+{
+    private const string SupabaseMigrator = "supa_postgres";
+
+    [Fact]
+    public async Task PlainDatabase_EachDownRestoresThePreviousSchema_AndUpAgainIsIdentical()
+    {
+        var server = await TestServer.InstanceAsync();
+        var database = await server.CreateDatabaseAsync("mig_plain");
+        try
+        {
+            var connection = server.AdminConnectionTo(database);
+            var empty = await SchemaFingerprint.ReadAsync(connection);
+            var ups = await UpOneByOneAsync(connection);
+
+            await DownOneByOneAsync(connection, ups, empty);
+            var afterZero = await SchemaFingerprint.ReadAsync(connection);
+            Assert.DoesNotContain("schema auth", afterZero, StringComparison.Ordinal);
+            Assert.DoesNotContain("schema domain_private", afterZero, StringComparison.Ordinal);
+            Assert.Contains("schema domain_ops", afterZero, StringComparison.Ordinal);
+
+            var again = await UpOneByOneAsync(connection);
+            Assert.Equal(ups, again);
+            Assert.Equal(3L, await ScalarAsync<long>(connection, "SELECT count(*) FROM pg_roles WHERE rolname IN ('anon', 'authenticated', 'service_role')"));
+        }
+        finally
+        {
+            await DropAsync(server, database);
+        }
+    }
+
+    [Fact]
+    public async Task PlainDatabase_WithData_SurvivesDownOfTheLastMigrationAndUpAgain()
+    {
+        var server = await TestServer.InstanceAsync();
+        var database = await server.CreateDatabaseAsync("mig_data");
+        try
+        {
+            var connection = server.AdminConnectionTo(database);
+            await MigrateAsync(connection, null);
+            var migrations = Migrations(connection);
+            await TestServer.ExecuteAsync(connection, "CREATE TABLE public.unrelated (id int PRIMARY KEY, note text); INSERT INTO public.unrelated VALUES (1, 'keep me');");
+            await ArrangeSessionAsync(connection);
+
+            var previous = migrations.Count > 1 ? migrations[^2] : Migration.InitialDatabase;
+            await MigrateAsync(connection, previous);
+            await MigrateAsync(connection, null);
+
+            Assert.Equal("keep me", await ScalarAsync<string>(connection, "SELECT note FROM public.unrelated WHERE id = 1"));
+            Assert.Equal(migrations, await AppliedAsync(connection));
+            if (migrations.Count > 1)
+            {
+                Assert.Equal(1L, await ScalarAsync<long>(connection, "SELECT count(*) FROM public.sessions"));
+            }
+        }
+        finally
+        {
+            await DropAsync(server, database);
+        }
+    }
+
+    [Fact]
+    public async Task SupabaseLikeDatabase_MigratesAsNonSuperuser_WithoutTouchingSupabasesObjects()
+    {
+        var server = await TestServer.InstanceAsync();
+        await TestServer.ExecuteAsync(server.AdminConnectionString, $"""
+            DO $$ BEGIN
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{SupabaseMigrator}') THEN
+                    CREATE ROLE {SupabaseMigrator} LOGIN CREATEROLE BYPASSRLS NOSUPERUSER PASSWORD '{SupabaseMigrator}';
+                END IF;
+            END $$;
+            """);
+        var database = await server.CreateDatabaseAsync("mig_supabase", owner: SupabaseMigrator);
+        try
+        {
+            var admin = server.AdminConnectionTo(database);
+            await TestServer.ExecuteAsync(admin, await File.ReadAllTextAsync(PrepareScript()));
+            var migrator = server.AdminConnectionTo(database, SupabaseMigrator, SupabaseMigrator);
+            Assert.False(await ScalarAsync<bool>(migrator, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"));
+            var supabase = await SupabaseObjectsAsync(admin);
+
+            var ups = await UpOneByOneAsync(migrator);
+            Assert.Equal(supabase, await SupabaseObjectsAsync(admin));
+            Assert.Contains("publication supabase_realtime public.sessions", ups[^1], StringComparison.Ordinal);
+
+            await ProveRlsAsync(server, database, admin);
+
+            await MigrateAsync(migrator, Migration.InitialDatabase);
+            Assert.Equal(supabase, await SupabaseObjectsAsync(admin));
+            Assert.Equal(0L, await ScalarAsync<long>(admin, "SELECT count(*) FROM pg_namespace WHERE nspname = 'domain_private'"));
+            Assert.Equal(0L, await ScalarAsync<long>(admin, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'"));
+
+            Assert.Equal(ups, await UpOneByOneAsync(migrator));
+            await MigrateAsync(migrator, null);
+            Assert.Equal(Migrations(migrator), await AppliedAsync(migrator));
+        }
+        finally
+        {
+            await DropAsync(server, database);
+        }
+    }
+
+    [Fact]
+    public async Task UpToDateDatabase_SecondMigrateAppliesNothing()
+    {
+        var server = await TestServer.InstanceAsync();
+        var database = await server.CreateDatabaseAsync("mig_twice");
+        try
+        {
+            var connection = server.AdminConnectionTo(database);
+            await MigrateAsync(connection, null);
+            var fingerprint = await SchemaFingerprint.ReadAsync(connection);
+            var logRows = await ScalarAsync<long>(connection, "SELECT count(*) FROM domain_ops.migration_logs");
+
+            await MigrateAsync(connection, null);
+
+            Assert.Equal(fingerprint, await SchemaFingerprint.ReadAsync(connection));
+            Assert.Equal(logRows, await ScalarAsync<long>(connection, "SELECT count(*) FROM domain_ops.migration_logs"));
+        }
+        finally
+        {
+            await DropAsync(server, database);
+        }
+    }
+
+    internal static string PrepareScript()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "tools", "supabase-like", "prepare.sql");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException("tools/supabase-like/prepare.sql was not found above the test directory.");
+    }
+
+    private static async Task ProveRlsAsync(TestServer server, string database, string admin)
+    {
+        var alice = Guid.CreateVersion7();
+        var bob = Guid.CreateVersion7();
+        await TestServer.ExecuteAsync(admin, $"INSERT INTO auth.users (id, email) VALUES ('{alice}', 'a@x.test'), ('{bob}', 'b@x.test')");
+        await TestServer.ExecuteAsync(server.AdminConnectionString, "ALTER ROLE authenticator PASSWORD 'authenticator'");
+        var api = new DomainDbContextFactory(DomainDbContextOptions.Create(server.AdminConnectionTo(database, "authenticator", "authenticator")));
+
+        await using (var db = api.ForUser(alice))
+        {
+            db.Sessions.Add(Session.Create(alice, "on supabase", null, DateTimeOffset.UtcNow));
+            await db.SaveChangesAsync();
+            Assert.Equal(1, await db.Sessions.CountAsync());
+        }
+
+        await using (var db = api.ForUser(bob))
+        {
+            Assert.Equal(0, await db.Sessions.CountAsync());
+        }
+
+        await using (var db = api.For(RlsClaims.Service))
+        {
+            Assert.Equal(1, await db.Sessions.CountAsync());
+        }
+    }
+
+    private static Task<string> SupabaseObjectsAsync(string admin) => ScalarAsync<string>(admin, """
+        SELECT string_agg(line, E'\n' ORDER BY line) FROM (
+            SELECT 'role ' || rolname || ' ' || rolsuper || rolinherit || rolcanlogin || rolbypassrls || rolcreaterole AS line
+              FROM pg_roles WHERE rolname IN ('anon', 'authenticated', 'service_role', 'authenticator', 'supabase_auth_admin')
+            UNION ALL SELECT 'schema auth ' || n.oid || ' ' || pg_get_userbyid(n.nspowner) || ' ' || coalesce(array_to_string(n.nspacl, ','), '')
+              FROM pg_namespace n WHERE n.nspname = 'auth'
+            UNION ALL SELECT 'table auth.users ' || c.oid || ' ' || pg_get_userbyid(c.relowner) || ' ' || coalesce(array_to_string(c.relacl, ','), '')
+              FROM pg_class c WHERE c.oid = 'auth.users'::regclass
+            UNION ALL SELECT 'column auth.users.' || attname || ' ' || format_type(atttypid, atttypmod)
+              FROM pg_attribute WHERE attrelid = 'auth.users'::regclass AND attnum > 0 AND NOT attisdropped
+            UNION ALL SELECT 'function ' || p.oid || ' ' || p.proname || ' ' || pg_get_userbyid(p.proowner) || ' ' || md5(p.prosrc)
+              FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'auth'
+            UNION ALL SELECT 'publication ' || p.oid || ' ' || p.pubname || ' ' || pg_get_userbyid(p.pubowner) || p.puballtables || p.pubinsert || p.pubupdate || p.pubdelete
+              FROM pg_publication p WHERE p.pubname = 'supabase_realtime'
+        ) objects
+        """)!;
+
+    private static async Task<List<string>> UpOneByOneAsync(string connection)
+    {
+        var fingerprints = new List<string>();
+        foreach (var migration in Migrations(connection))
+        {
+            await MigrateAsync(connection, migration);
+            fingerprints.Add(await SchemaFingerprint.ReadAsync(connection));
+        }
+
+        return fingerprints;
+    }
+
+    private static async Task DownOneByOneAsync(string connection, List<string> ups, string empty)
+    {
+        var migrations = Migrations(connection);
+        for (var i = migrations.Count - 1; i >= 0; i--)
+        {
+            await MigrateAsync(connection, i == 0 ? Migration.InitialDatabase : migrations[i - 1]);
+            var expected = i == 0 ? empty : ups[i - 1];
+            Assert.Equal(WithoutOperatorSchema(expected), WithoutOperatorSchema(await SchemaFingerprint.ReadAsync(connection)));
+        }
+    }
+
+    /// <summary>The history and log tables in domain_ops appear with the first run and stay: they record the Downs too.</summary>
+    private static string WithoutOperatorSchema(string fingerprint)
+        => string.Join('\n', fingerprint.Split('\n').Where(line => !line.Contains("domain_ops", StringComparison.Ordinal)));
+
+    private static List<string> Migrations(string connection)
+    {
+        using var context = MigrationsDbContextFactory.Create(connection);
+        return [.. context.Database.GetMigrations()];
+    }
+
+    private static async Task<List<string>> AppliedAsync(string connection)
+    {
+        await using var context = MigrationsDbContextFactory.Create(connection);
+        return [.. await context.Database.GetAppliedMigrationsAsync()];
+    }
+
+    private static async Task MigrateAsync(string connection, string? target)
+    {
+        await using var context = MigrationsDbContextFactory.Create(connection);
+        await context.GetService<IMigrator>().MigrateAsync(target);
+    }
+
+    private static async Task ArrangeSessionAsync(string connection)
+    {
+        var user = Guid.CreateVersion7();
+        await TestServer.ExecuteAsync(connection, $"INSERT INTO auth.users (id, email) VALUES ('{user}', 'data@x.test')");
+        await using var db = new DomainDbContextFactory(DomainDbContextOptions.Create(connection)).ForUser(user);
+        var session = Session.Create(user, "kept", null, DateTimeOffset.UtcNow);
+        session.AddRevision("{}", null, DateTimeOffset.UtcNow);
+        db.Sessions.Add(session);
+        await db.SaveChangesAsync();
+    }
+
+    private static async Task<T> ScalarAsync<T>(string connection, string sql)
+    {
+        await using var conn = new NpgsqlConnection(connection);
+        await conn.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, conn);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task DropAsync(TestServer server, string database)
+    {
+        NpgsqlConnection.ClearAllPools();
+        await server.DropDatabaseAsync(database);
+    }
+}
