@@ -1,0 +1,261 @@
+using Domain.Persistence;
+using Domain.Sessions;
+using Npgsql;
+
+namespace Domain.Application.Seeding;
+
+/// <summary>A demo user the seeder created (or found) in <c>auth.users</c>, and how many sessions it was given.</summary>
+public sealed record SeededUser(Guid Id, string Email, int Sessions);
+
+/// <summary>What <see cref="DemoDataSeeder.SeedAsync"/> did.</summary>
+/// <param name="Seeded">False when the database already held sessions and nothing was written.</param>
+/// <param name="ExistingSessions">Rows <c>public.sessions</c> held before seeding.</param>
+/// <param name="Users">The demo users, empty when nothing was seeded.</param>
+/// <param name="Sessions">Sessions created.</param>
+/// <param name="Revisions">Revisions created.</param>
+/// <param name="Drafts">Drafts created.</param>
+/// <param name="HoleResolutions">Hole resolutions created.</param>
+public sealed record SeedResult(
+    bool Seeded, long ExistingSessions, IReadOnlyList<SeededUser> Users, int Sessions, int Revisions, int Drafts, int HoleResolutions)
+{
+    /// <summary>One line saying what happened.</summary>
+    public string Summary => Seeded
+        ? $"seeded {Users.Count} demo users with {Sessions} sessions, {Revisions} revisions, {Drafts} drafts, "
+            + $"{HoleResolutions} hole resolutions"
+        : $"not seeded: public.sessions already holds {ExistingSessions} rows";
+}
+
+/// <summary>
+/// Fills an empty database with a few demo users and their sessions. Users are inserted into <c>auth.users</c> as
+/// the owner (on Supabase, Auth owns that table); every session is written through a context acting as its user,
+/// so the inserts pass the same row-level security as the application's. The content is fixed; only the
+/// timestamps follow the clock.
+/// </summary>
+public sealed class DemoDataSeeder(TimeProvider clock)
+{
+    /// <summary>The demo users' e-mail addresses, in the order they are seeded.</summary>
+    public static IReadOnlyList<string> DemoEmails { get; } = [.. DemoPlans.Users.Select(u => u.Email)];
+
+    /// <summary>
+    /// Seeds unless <c>public.sessions</c> already has rows. <paramref name="ownerConnectionString"/> connects as the
+    /// schema owner (to check and to create users); <paramref name="contexts"/> writes the sessions as each user.
+    /// </summary>
+    public async Task<SeedResult> SeedAsync(string ownerConnectionString, DomainDbContextFactory contexts, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(contexts);
+        ConnectionStrings.EnsureUsable(ownerConnectionString);
+
+        var existing = await CountSessionsAsync(ownerConnectionString, ct);
+        if (existing > 0)
+        {
+            return new SeedResult(false, existing, [], 0, 0, 0, 0);
+        }
+
+        var start = clock.GetUtcNow().AddDays(-14);
+        var userIds = await EnsureUsersAsync(ownerConnectionString, start, ct);
+
+        var users = new List<SeededUser>();
+        int sessions = 0, revisions = 0, drafts = 0, holes = 0;
+        for (var u = 0; u < DemoPlans.Users.Count; u++)
+        {
+            var plan = DemoPlans.Users[u];
+            var userId = userIds[u];
+            await using var context = contexts.ForUser(userId, plan.Email);
+
+            var at = start.AddHours(u);
+            foreach (var sessionPlan in plan.Sessions)
+            {
+                var session = Build(userId, sessionPlan, ref at);
+                context.Sessions.Add(session);
+                revisions += session.Revisions.Count;
+                drafts += session.Drafts.Count;
+                holes += session.HoleResolutions.Count;
+                at = at.AddDays(1);
+            }
+
+            await context.SaveChangesAsync(ct);
+            sessions += plan.Sessions.Count;
+            users.Add(new SeededUser(userId, plan.Email, plan.Sessions.Count));
+        }
+
+        return new SeedResult(true, 0, users, sessions, revisions, drafts, holes);
+    }
+
+    private static Session Build(Guid userId, SessionPlan plan, ref DateTimeOffset at)
+    {
+        var session = Session.Create(userId, plan.Title, plan.Description, at, Guid.CreateVersion7(at));
+        foreach (var step in plan.Steps)
+        {
+            at = at.AddMinutes(7);
+            switch (step)
+            {
+                case RevisionStep r:
+                    session.AddRevision(r.Ir, r.Summary, at);
+                    break;
+                case DraftStep d:
+                    session.AddDraft(d.Code, d.Language, d.IsValid, d.ValidationDetails, at);
+                    break;
+                case HoleStep h:
+                    session.ResolveHole(h.HoleId, h.Value, h.Confidence, at);
+                    break;
+            }
+        }
+
+        at = at.AddMinutes(30);
+        switch (plan.Outcome)
+        {
+            case SessionStatus.Finalized:
+                session.FinalizeSession(at);
+                break;
+            case SessionStatus.Archived:
+                session.Archive(at);
+                break;
+        }
+
+        return session;
+    }
+
+    private static async Task<long> CountSessionsAsync(string ownerConnectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM public.sessions", connection);
+        try
+        {
+            return (long)(await command.ExecuteScalarAsync(ct))!;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            throw new InvalidOperationException("public.sessions does not exist: apply the migrations before seeding.", ex);
+        }
+    }
+
+    private static async Task<List<Guid>> EnsureUsersAsync(string ownerConnectionString, DateTimeOffset start, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync(ct);
+        try
+        {
+            return await EnsureUsersAsync(connection, start, ct);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            throw new InvalidOperationException(
+                $"Cannot create the demo users: {connection.UserName} may not write auth.users ({ex.MessageText}). "
+                + "Seed as a role that may (on Supabase, postgres), or create the users through Supabase Auth.",
+                ex);
+        }
+    }
+
+    // A demo user left over from an earlier seed (its sessions deleted since) is reused rather than duplicated.
+    private static async Task<List<Guid>> EnsureUsersAsync(NpgsqlConnection connection, DateTimeOffset start, CancellationToken ct)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+
+        var ids = new List<Guid>();
+        for (var u = 0; u < DemoPlans.Users.Count; u++)
+        {
+            var email = DemoPlans.Users[u].Email;
+            await using var find = new NpgsqlCommand(
+                "SELECT id FROM auth.users WHERE email = @email ORDER BY id LIMIT 1", connection, transaction);
+            find.Parameters.AddWithValue("email", email);
+            if (await find.ExecuteScalarAsync(ct) is Guid existing)
+            {
+                ids.Add(existing);
+                continue;
+            }
+
+            var id = Guid.CreateVersion7(start.AddMinutes(u));
+            await using var insert = new NpgsqlCommand("INSERT INTO auth.users (id, email) VALUES (@id, @email)", connection, transaction);
+            insert.Parameters.AddWithValue("id", id);
+            insert.Parameters.AddWithValue("email", email);
+            await insert.ExecuteNonQueryAsync(ct);
+            ids.Add(id);
+        }
+
+        await transaction.CommitAsync(ct);
+        return ids;
+    }
+
+    private abstract record Step;
+
+    private sealed record RevisionStep(string Ir, string Summary) : Step;
+
+    private sealed record DraftStep(string Code, string Language, bool IsValid, string? ValidationDetails) : Step;
+
+    private sealed record HoleStep(string HoleId, string Value, double Confidence) : Step;
+
+    private sealed record SessionPlan(string Title, string? Description, SessionStatus Outcome, IReadOnlyList<Step> Steps);
+
+    private sealed record UserPlan(string Email, IReadOnlyList<SessionPlan> Sessions);
+
+    private static class DemoPlans
+    {
+        private const string Valid = """{"errors": [], "warnings": [], "metrics": {"lines": 12}}""";
+
+        public static IReadOnlyList<UserPlan> Users { get; } =
+        [
+            new("ada@demo.domain.test",
+            [
+                new("Parse CSV invoices", "Turn supplier CSV exports into invoice records.", SessionStatus.Finalized,
+                [
+                    new RevisionStep("""{"goal": "parse invoices", "input": "csv", "holes": ["?h1"]}""", "First sketch"),
+                    new HoleStep("?h1", """{"delimiter": ";"}""", 0.92),
+                    new RevisionStep("""{"goal": "parse invoices", "input": "csv", "delimiter": ";"}""", "Delimiter fixed"),
+                    new DraftStep("def parse(rows):\n    return [Invoice(*r) for r in rows]\n", "python", true, Valid),
+                ]),
+                new("Rate limiter middleware", "A token bucket per API key.", SessionStatus.Active,
+                [
+                    new RevisionStep("""{"goal": "rate limit", "algorithm": "token bucket", "holes": ["?h1", "?h2"]}""", "Initial IR"),
+                    new HoleStep("?h1", """{"capacity": 100}""", 0.8),
+                    new HoleStep("?h2", """{"refill_per_second": 10}""", 0.65),
+                    new DraftStep("public sealed class RateLimiter { }", "csharp", false,
+                        """{"errors": ["RateLimiter has no members"], "warnings": []}"""),
+                    new DraftStep("public sealed class RateLimiter(int capacity) { public int Capacity => capacity; }", "csharp", true,
+                        Valid),
+                ]),
+                new("Legacy report export", null, SessionStatus.Archived,
+                [
+                    new RevisionStep("""{"goal": "export monthly report", "format": "xlsx"}""", "Imported from the old tool"),
+                ]),
+            ]),
+            new("grace@demo.domain.test",
+            [
+                new("COBOL copybook to JSON Schema", "Map PIC clauses to JSON Schema types.", SessionStatus.Finalized,
+                [
+                    new RevisionStep("""{"goal": "convert copybook", "output": "json-schema", "holes": ["?pic"]}""", "Scope"),
+                    new HoleStep("?pic", """{"PIC 9(5)": "integer", "PIC X(20)": "string"}""", 0.97),
+                    new DraftStep("function convert(copybook) { return { type: 'object' }; }", "javascript", true, Valid),
+                ]),
+                new("Retry policy for payment webhooks", "Exponential backoff with jitter.", SessionStatus.Active,
+                [
+                    new RevisionStep("""{"goal": "retry webhooks", "max_attempts": 5, "holes": ["?h1"]}""", "Draft policy"),
+                    new RevisionStep("""{"goal": "retry webhooks", "max_attempts": 6, "backoff": "exponential", "holes": ["?h1"]}""",
+                        "One more attempt, exponential backoff"),
+                    new HoleStep("?h1", """{"jitter": "full"}""", 0.55),
+                ]),
+                new("Nightly batch scheduler", "Replace the cron table with code.", SessionStatus.Archived,
+                [
+                    new RevisionStep("""{"goal": "schedule batches", "at": "02:00", "timezone": "UTC"}""", "From the cron table"),
+                    new DraftStep("0 2 * * * /opt/batch/run.sh", "cron", true, null),
+                ]),
+                new("Unit conversion library", null, SessionStatus.Active, []),
+            ]),
+            new("linus@demo.domain.test",
+            [
+                new("Commit message linter", "A commit-msg hook enforcing the project's format.", SessionStatus.Finalized,
+                [
+                    new RevisionStep("""{"goal": "lint commit messages", "rules": ["subject <= 72", "blank second line"]}""", "Rules"),
+                    new DraftStep("#!/bin/sh\nhead -1 \"$1\" | grep -qE '^.{1,72}$'\n", "sh", true, Valid),
+                ]),
+                new("Patch review checklist", "What a reviewer checks before acking.", SessionStatus.Active,
+                [
+                    new RevisionStep("""{"goal": "review checklist", "items": ["builds", "tests"], "holes": ["?h1"]}""", "Checklist"),
+                    new HoleStep("?h1", """{"item": "no whitespace damage"}""", 0.7),
+                    new DraftStep("- [ ] builds\n- [ ] tests\n- [ ] signed-off\n", "markdown", false,
+                        """{"errors": ["hole ?h1 not rendered"], "warnings": ["list is short"]}"""),
+                ]),
+            ]),
+        ];
+    }
+}

@@ -1,0 +1,285 @@
+using System.CommandLine;
+using Domain.Persistence;
+using Domain.Persistence.LocalServer;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Domain.Cli.Commands;
+
+/// <summary>
+/// <c>domain up</c>: brings a database to the current schema with demo data and shows that row-level security
+/// holds: the local cluster (started or attached) unless a connection is configured; migrations; the application's
+/// login role; demo data; every table of <c>public</c> with its RLS state; and what each demo user sees.
+/// <c>domain up --stop</c> stops the local cluster.
+/// </summary>
+internal static class UpCommand
+{
+    private static readonly Option<bool> Stop = new("--stop") { Description = "Stop the local cluster and exit" };
+
+    private static readonly Option<int?> Port = new("--port")
+    {
+        Description = "Port for a local cluster that is started now (a persistent cluster remembers its port)",
+        HelpName = "N",
+    };
+
+    private static readonly Option<bool> NoSeed = new("--no-seed") { Description = "Do not seed demo data into an empty database" };
+
+    public static Command Create()
+    {
+        var command = new Command("up", "Start the local database (or use the configured one), migrate, seed, and report")
+        {
+            Stop,
+            Port,
+            NoSeed,
+        };
+        command.SetAction(CliOutput.ReportingFailures(RunAsync));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parseResult, CancellationToken ct)
+    {
+        if (parseResult.GetValue(Stop))
+        {
+            return await StopAsync(ct);
+        }
+
+        var port = parseResult.GetValue(Port);
+        if (port is < 1 or > 65535)
+        {
+            throw new InvalidOperationException($"--port must be between 1 and 65535 (got {port}).");
+        }
+
+        await using var database = await CliConnection.OpenAsync(parseResult, port, ct);
+        var server = await ReadServerAsync(database.ConnectionString, ct);
+        if (database.Local is { } local)
+        {
+            CliOutput.Field("server", $"{database.Server}, PostgreSQL {server.Version} "
+                + $"(local cluster, {(local.StartedByThisProcess ? "started now" : "already running")})");
+            CliOutput.Field("data", local.DataDirectory);
+        }
+        else
+        {
+            CliOutput.Field("server", $"{database.Server}, PostgreSQL {server.Version} ({database.Source})");
+            if (port is not null)
+            {
+                CliOutput.Line("--port applies only to the local cluster; ignored");
+            }
+        }
+
+        CliOutput.Field("database", $"{database.Database} as {server.User}{(server.IsSuperuser ? " (superuser)" : string.Empty)}");
+
+        var run = await SchemaMigrator.MigrateAsync(database.ConnectionString, target: null, ct);
+        CliOutput.Field("migrations", run.Applied.Count > 0
+            ? $"applied now: {string.Join(", ", run.Applied)}"
+            : $"up to date, already applied: {(run.AppliedBefore.Count == 0 ? "none" : string.Join(", ", run.AppliedBefore))}");
+        if (run.Applied.Count > 0 && run.AppliedBefore.Count > 0)
+        {
+            CliOutput.Line($"already applied: {string.Join(", ", run.AppliedBefore)}");
+        }
+
+        var appLogin = database.Local is not null || server.IsSuperuser;
+        if (appLogin)
+        {
+            await AppLoginRole.EnsureAsync(database.ConnectionString, ct);
+            CliOutput.Field(
+                "login role", $"{AppLoginRole.Name}: LOGIN NOINHERIT, owns no table, may switch to anon, authenticated, service_role");
+        }
+        else
+        {
+            CliOutput.Field("login role", $"skipped: {server.User} is not a superuser, so {AppLoginRole.Name} is not created here; "
+                + "the check below connects as that user instead");
+        }
+
+        if (parseResult.GetValue(NoSeed))
+        {
+            CliOutput.Field("demo data", "not seeded (--no-seed)");
+        }
+        else
+        {
+            try
+            {
+                await SeedCommand.SeedAsync(database.ConnectionString, ct);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new InvalidOperationException($"{ex.Message} To skip demo data, run up --no-seed.", ex);
+            }
+        }
+
+        CliOutput.Blank();
+        await ShowTablesAsync(database.ConnectionString, ct);
+        CliOutput.Blank();
+        var isolated = await ShowIsolationAsync(database.ConnectionString, appLogin ? AppLoginRole.Name : server.User, appLogin, ct);
+
+        if (database.Local is not null)
+        {
+            CliOutput.Blank();
+            CliOutput.Field("connect", $"{AppLoginRole.ConnectionStringFor(database.ConnectionString)}  (applications)");
+            CliOutput.Field(string.Empty, $"{database.ConnectionString}  (owner: migrations, psql)");
+            CliOutput.Field("stop", "up --stop (the cluster keeps running until then)");
+        }
+
+        if (!isolated)
+        {
+            await Console.Error.WriteLineAsync("error: row-level security let a caller see sessions it does not own (marked above).");
+            return 1;
+        }
+
+        return 0;
+    }
+
+    private static async Task<int> StopAsync(CancellationToken ct)
+    {
+        var directory = CliConnection.LocalDataDirectory();
+        var wasRunning = await LocalPostgres.StopAsync(directory, ct);
+        CliOutput.Field("local", wasRunning ? $"stopped the cluster at {directory}" : $"the cluster at {directory} was not running");
+        return 0;
+    }
+
+    private sealed record ServerInfo(string Version, string User, bool IsSuperuser);
+
+    private static async Task<ServerInfo> ReadServerAsync(string connectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            "SELECT current_setting('server_version'), current_user, rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user",
+            connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new ServerInfo(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2));
+    }
+
+    private static async Task ShowTablesAsync(string ownerConnectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync(ct);
+
+        var tables = new List<(string Name, bool Rls)>();
+        await using (var list = new NpgsqlCommand(
+            """
+            SELECT c.relname, c.relrowsecurity
+            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+            ORDER BY c.relname
+            """, connection))
+        await using (var reader = await list.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                tables.Add((reader.GetString(0), reader.GetBoolean(1)));
+            }
+        }
+
+        var width = Math.Max(20, tables.Count == 0 ? 0 : tables.Max(t => t.Name.Length) + 2);
+        CliOutput.Heading($"{"tables in public".PadRight(width + 2)}{"RLS",-6}{"rows",7}");
+        if (tables.Count == 0)
+        {
+            CliOutput.Line("(none)");
+        }
+
+        foreach (var (name, rls) in tables)
+        {
+            var quoted = $"\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+            await using var count = new NpgsqlCommand($"SELECT count(*) FROM public.{quoted}", connection);
+            var rows = (long)(await count.ExecuteScalarAsync(ct))!;
+            CliOutput.Line($"{name.PadRight(width)}{(rls ? "on " : "OFF"),-6}{rows,7}");
+        }
+    }
+
+    /// <summary>
+    /// Asks, as each user who owns sessions, how many sessions they see, through the application's login role when
+    /// there is one; then as anon, and with no claims at all. True when nobody saw a row that is not theirs.
+    /// </summary>
+    private static async Task<bool> ShowIsolationAsync(
+        string ownerConnectionString, string loginName, bool useAppLogin, CancellationToken ct)
+    {
+        var (owners, total) = await ReadSessionOwnersAsync(ownerConnectionString, ct);
+        var connectionString = useAppLogin ? AppLoginRole.ConnectionStringFor(ownerConnectionString) : ownerConnectionString;
+        var contexts = new DomainDbContextFactory(DomainDbContextOptions.Create(connectionString));
+
+        CliOutput.Heading($"row-level security, connected as {loginName}");
+        if (owners.Count == 0)
+        {
+            CliOutput.Line("no user owns a session yet");
+        }
+
+        var width = Math.Max(20, owners.Count == 0 ? 0 : owners.Max(o => (o.Email ?? o.Id.ToString()).Length) + 2);
+        var isolated = true;
+        foreach (var (userId, email, owned) in owners)
+        {
+            await using var context = contexts.ForUser(userId, email);
+            var seen = await context.Sessions.CountAsync(ct);
+            var foreign = await context.Sessions.CountAsync(s => s.UserId != userId, ct);
+            var line = $"{(email ?? userId.ToString()).PadRight(width)}sees {Sessions(seen)} (owns {owned} of {total})";
+            if (seen != owned || foreign != 0)
+            {
+                isolated = false;
+                line += $"  <-- expected {owned}, {foreign} of them someone else's";
+            }
+
+            CliOutput.Line(line);
+        }
+
+        await using (var anon = contexts.AsAnon())
+        {
+            var seen = await anon.Sessions.CountAsync(ct);
+            isolated &= seen == 0;
+            CliOutput.Line($"{"anon".PadRight(width)}sees {Sessions(seen)}{(seen == 0 ? string.Empty : "  <-- expected 0")}");
+        }
+
+        if (useAppLogin)
+        {
+            isolated &= await ShowWithoutClaimsAsync(connectionString, width, ct);
+        }
+
+        return isolated;
+    }
+
+    // Defence in depth: a connection that forgets the claims must reach nothing, because the login role owns nothing.
+    private static async Task<bool> ShowWithoutClaimsAsync(string appConnectionString, int width, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(appConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM public.sessions", connection);
+        try
+        {
+            var seen = (long)(await command.ExecuteScalarAsync(ct))!;
+            CliOutput.Line($"{"no claims".PadRight(width)}sees {Sessions(seen)}{(seen == 0 ? string.Empty : "  <-- expected none")}");
+            return seen == 0;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            CliOutput.Line($"{"no claims".PadRight(width)}refused: {ex.MessageText} ({AppLoginRole.Name} owns no table)");
+            return true;
+        }
+    }
+
+    private static async Task<(List<(Guid Id, string? Email, long Owned)> Owners, long Total)> ReadSessionOwnersAsync(
+        string ownerConnectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync(ct);
+
+        var owners = new List<(Guid, string?, long)>();
+        await using (var command = new NpgsqlCommand(
+            """
+            SELECT u.id, u.email, count(*)
+            FROM auth.users u JOIN public.sessions s ON s.user_id = u.id
+            GROUP BY u.id, u.email
+            ORDER BY u.email, u.id
+            """, connection))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                owners.Add((reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2)));
+            }
+        }
+
+        await using var total = new NpgsqlCommand("SELECT count(*) FROM public.sessions", connection);
+        return (owners, (long)(await total.ExecuteScalarAsync(ct))!);
+    }
+
+    private static string Sessions(long count) => count == 1 ? "1 session" : $"{count} sessions";
+}

@@ -1,0 +1,14 @@
+using System.CommandLine;
+using Domain.Cli;
+using Domain.Cli.Commands;
+
+var root = new RootCommand("The domain data layer's tool: a local PostgreSQL, migrations and demo data.")
+{
+    CliOptions.Connection,
+    CliOptions.Verbose,
+    UpCommand.Create(),
+    MigrateCommand.Create(),
+    SeedCommand.Create(),
+};
+
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,49 @@
+using Domain.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql;
+
+namespace Domain.Cli;
+
+/// <summary>What a migration run changed.</summary>
+/// <param name="Applied">Migrations applied by this run, in order.</param>
+/// <param name="Reverted">Migrations reverted by this run, in order.</param>
+/// <param name="AppliedBefore">Migrations that were applied before the run.</param>
+internal sealed record MigrationRun(IReadOnlyList<string> Applied, IReadOnlyList<string> Reverted, IReadOnlyList<string> AppliedBefore);
+
+/// <summary>Applies migrations with the same migrator the bundles use, through the schema owner's context.</summary>
+internal static class SchemaMigrator
+{
+    /// <summary>
+    /// Applies the pending migrations, or migrates up or down to <paramref name="target"/> (<c>0</c> reverts all).
+    /// </summary>
+    public static async Task<MigrationRun> MigrateAsync(string ownerConnectionString, string? target, CancellationToken ct)
+    {
+        await using var context = MigrationsDbContextFactory.Create(ownerConnectionString);
+        var before = (await context.Database.GetAppliedMigrationsAsync(ct)).ToList();
+
+        if (target is null)
+        {
+            await context.Database.MigrateAsync(ct);
+        }
+        else
+        {
+            await context.GetService<IMigrator>().MigrateAsync(target, ct);
+        }
+
+        var after = (await context.Database.GetAppliedMigrationsAsync(ct)).ToList();
+        var applied = after.Except(before, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var reverted = before.Except(after, StringComparer.Ordinal).OrderDescending(StringComparer.Ordinal).ToList();
+
+        // Npgsql caches the database's types per data source, which later contexts of this process share; a migration
+        // that created or dropped a type (the session_status enum) would otherwise be invisible to them.
+        if ((applied.Count > 0 || reverted.Count > 0) && context.Database.GetDbConnection() is NpgsqlConnection connection)
+        {
+            await connection.OpenAsync(ct);
+            await connection.ReloadTypesAsync(ct);
+        }
+
+        return new MigrationRun(applied, reverted, before);
+    }
+}
