@@ -9,6 +9,9 @@ var root = new RootCommand("The domain data layer's tool: a local PostgreSQL, mi
     UpCommand.Create(),
     MigrateCommand.Create(),
     SeedCommand.Create(),
+    StatusCommand.Create(),
+    RollbackCommand.Create(),
+    LintCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

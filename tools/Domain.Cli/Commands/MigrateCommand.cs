@@ -13,7 +13,7 @@ internal static class MigrateCommand
 
     public static Command Create()
     {
-        var command = new Command("migrate", "Apply pending migrations, or migrate to --to") { To };
+        var command = new Command("migrate", "Apply pending migrations, or migrate to --to") { To, BackupOption.Option };
         command.SetAction(CliOutput.ReportingFailures(RunAsync));
         return command;
     }
@@ -29,6 +29,7 @@ internal static class MigrateCommand
         await using var database = await CliConnection.OpenAsync(parseResult, localPort: null, ct);
         CliOutput.Field("server", $"{database.Server}/{database.Database} ({database.Source})");
 
+        await BackupOption.TakeIfRequestedAsync(parseResult, database.ConnectionString, ct);
         var run = await SchemaMigrator.MigrateAsync(database.ConnectionString, target, ct);
         foreach (var name in run.Reverted)
         {
