@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Microsoft.EntityFrameworkCore.Design;
 
 namespace Domain.Persistence;
@@ -20,13 +22,23 @@ public sealed class MigrationsDbContextFactory : IDesignTimeDbContextFactory<Dom
         return Create(connectionString);
     }
 
-    /// <summary>A migrating context for <paramref name="connectionString"/>.</summary>
-    public static DomainDbContext Create(string connectionString)
+    /// <summary>
+    /// A migrating context for <paramref name="connectionString"/>; <paramref name="progress"/>, when given, hears each
+    /// migration as it starts being applied or reverted.
+    /// </summary>
+    public static DomainDbContext Create(string connectionString, Action<string>? progress = null)
     {
         ConnectionStrings.EnsureUsable(connectionString);
-        var options = new DbContextOptionsBuilder<DomainDbContext>()
-            .UseDomainModel(connectionString)
-            .Options;
-        return new DomainDbContext(options);
+        var builder = new DbContextOptionsBuilder<DomainDbContext>().UseDomainModel(connectionString);
+        if (progress is not null)
+        {
+            builder.LogTo(
+                progress,
+                [RelationalEventId.MigrationApplying, RelationalEventId.MigrationReverting, RelationalEventId.MigrationsNotApplied],
+                LogLevel.Information,
+                DbContextLoggerOptions.None);
+        }
+
+        return new DomainDbContext(builder.Options);
     }
 }

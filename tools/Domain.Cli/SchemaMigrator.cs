@@ -20,7 +20,7 @@ internal static class SchemaMigrator
     /// </summary>
     public static async Task<MigrationRun> MigrateAsync(string ownerConnectionString, string? target, CancellationToken ct)
     {
-        await using var context = MigrationsDbContextFactory.Create(ownerConnectionString);
+        await using var context = MigrationsDbContextFactory.Create(ownerConnectionString, message => CliOutput.Field("progress", message.Trim()));
         var before = (await context.Database.GetAppliedMigrationsAsync(ct)).ToList();
 
         if (target is null)
