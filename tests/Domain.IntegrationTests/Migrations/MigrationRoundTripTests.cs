@@ -1,3 +1,4 @@
+using Domain.Application.Seeding;
 using Domain.IntegrationTests.Infrastructure;
 using Domain.Persistence;
 using Domain.Persistence.Rls;
@@ -52,7 +53,7 @@ public sealed class MigrationRoundTripTests
     }
 
     [Fact]
-    public async Task PlainDatabase_WithData_SurvivesDownOfTheLastMigrationAndUpAgain()
+    public async Task SeededDatabase_EveryMigrationDownAndUpAgain_KeepsRowsItDoesNotTouch()
     {
         var server = await TestServer.InstanceAsync();
         var database = await server.CreateDatabaseAsync("mig_data");
@@ -62,17 +63,23 @@ public sealed class MigrationRoundTripTests
             await MigrateAsync(connection, null);
             var migrations = Migrations(connection);
             await TestServer.ExecuteAsync(connection, "CREATE TABLE public.unrelated (id int PRIMARY KEY, note text); INSERT INTO public.unrelated VALUES (1, 'keep me');");
-            await ArrangeSessionAsync(connection);
+            var contexts = new DomainDbContextFactory(DomainDbContextOptions.Create(connection));
+            var seeded = await new DemoDataSeeder(TimeProvider.System).SeedAsync(connection, contexts, CancellationToken.None);
+            Assert.True(seeded.Sessions > 0);
 
-            var previous = migrations.Count > 1 ? migrations[^2] : Migration.InitialDatabase;
-            await MigrateAsync(connection, previous);
-            await MigrateAsync(connection, null);
-
-            Assert.Equal("keep me", await ScalarAsync<string>(connection, "SELECT note FROM public.unrelated WHERE id = 1"));
-            Assert.Equal(migrations, await AppliedAsync(connection));
-            if (migrations.Count > 1)
+            for (var i = migrations.Count - 1; i >= 0; i--)
             {
-                Assert.Equal(1L, await ScalarAsync<long>(connection, "SELECT count(*) FROM public.sessions"));
+                var survivingSessions = i == 0 ? 0L : await ScalarAsync<long>(connection, "SELECT count(*) FROM public.sessions");
+                await MigrateAsync(connection, i == 0 ? Migration.InitialDatabase : migrations[i - 1]);
+                await MigrateAsync(connection, null);
+
+                Assert.Equal("keep me", await ScalarAsync<string>(connection, "SELECT note FROM public.unrelated WHERE id = 1"));
+                Assert.Equal(migrations, await AppliedAsync(connection));
+                if (i > 0)
+                {
+                    // Migrations after the first never own the sessions table: its rows must survive their Down and Up.
+                    Assert.Equal(survivingSessions, await ScalarAsync<long>(connection, "SELECT count(*) FROM public.sessions"));
+                }
             }
         }
         finally
@@ -245,17 +252,6 @@ public sealed class MigrationRoundTripTests
     {
         await using var context = MigrationsDbContextFactory.Create(connection);
         await context.GetService<IMigrator>().MigrateAsync(target);
-    }
-
-    private static async Task ArrangeSessionAsync(string connection)
-    {
-        var user = Guid.CreateVersion7();
-        await TestServer.ExecuteAsync(connection, $"INSERT INTO auth.users (id, email) VALUES ('{user}', 'data@x.test')");
-        await using var db = new DomainDbContextFactory(DomainDbContextOptions.Create(connection)).ForUser(user);
-        var session = Session.Create(user, "kept", null, DateTimeOffset.UtcNow);
-        session.AddRevision("{}", null, DateTimeOffset.UtcNow);
-        db.Sessions.Add(session);
-        await db.SaveChangesAsync();
     }
 
     private static async Task<T> ScalarAsync<T>(string connection, string sql)
