@@ -50,10 +50,10 @@ public static class RequestContextSql
                     RAISE EXCEPTION 'set_request_context: the claims say role %, the call says %', parsed ->> 'role', role
                         USING ERRCODE = '42501';
                 END IF;
-                PERFORM pg_catalog.set_config('request.jwt.claims', parsed::text, true);
-                PERFORM pg_catalog.set_config('request.jwt.claim.sub', coalesce(parsed ->> 'sub', ''), true);
-                PERFORM pg_catalog.set_config('request.jwt.claim.role', role, true);
-                PERFORM pg_catalog.set_config('role', role, true);
+                PERFORM pg_catalog.set_config('request.jwt.claims', parsed::text, true),
+                        pg_catalog.set_config('request.jwt.claim.sub', coalesce(parsed ->> 'sub', ''), true),
+                        pg_catalog.set_config('request.jwt.claim.role', role, true),
+                        pg_catalog.set_config('role', role, true);
             END
             $proc$;
             REVOKE ALL ON PROCEDURE {{DatabaseSchemas.Private}}.set_request_context(text, text) FROM PUBLIC;

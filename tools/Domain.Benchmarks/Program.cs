@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Loggers;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Domain.Benchmarks;
+
+// dotnet run -c Release --project tools/Domain.Benchmarks -- [--quick] [--auto-prepare] [--output file.md] [--filter <class>]
+var quick = args.Contains("--quick");
+var output = ValueOf("--output");
+var filter = ValueOf("--filter");
+var scale = quick ? BenchmarkScale.Quick : BenchmarkScale.Full;
+if (args.Contains("--auto-prepare"))
+{
+    BenchmarkDatabase.AutoPrepare = ";Max Auto Prepare=50;Auto Prepare Min Usages=2";
+}
+
+Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
+await using var database = await BenchmarkDatabase.OpenAsync(scale);
+
+var job = new Job(quick ? "quick" : "full")
+    .WithToolchain(InProcessEmitToolchain.Instance)
+    .WithLaunchCount(1)
+    .WithWarmupCount(quick ? 2 : 4)
+    .WithIterationCount(quick ? 5 : 15);
+var config = ManualConfig.CreateEmpty()
+    .AddJob(job)
+    .AddLogger(ConsoleLogger.Default)
+    .AddColumnProvider(DefaultColumnProviders.Instance)
+    .WithOptions(ConfigOptions.JoinSummary);
+
+Type[] scenarios = [typeof(ReadById), typeof(KeysetPage), typeof(LoadAggregate), typeof(AddRevision), typeof(AppendHundred), typeof(SummaryView), typeof(Ingest)];
+var selected = scenarios.Where(t => filter is null || t.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToArray();
+var summaries = BenchmarkRunner.Run(selected, config);
+
+var table = MarkdownTable(summaries, scale, database.ServerDescription, job.Id + (BenchmarkDatabase.AutoPrepare.Length > 0 ? ", EF with Max Auto Prepare=50" : string.Empty));
+Console.WriteLine();
+Console.WriteLine(table);
+if (output is not null)
+{
+    await File.WriteAllTextAsync(output, table);
+    Console.WriteLine($"written to {output}");
+}
+
+string? ValueOf(string name)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}
+
+static string MarkdownTable(IEnumerable<Summary> summaries, BenchmarkScale scale, string server, string jobName)
+{
+    var reports = summaries.SelectMany(s => s.Reports).Where(r => r.ResultStatistics is not null).ToList();
+    var text = new StringBuilder();
+    text.AppendLine(CultureInfo.InvariantCulture, $"Scale: {scale.Users:N0} users, {scale.Sessions:N0} sessions, "
+        + $"{scale.Sessions * scale.RevisionsPerSession:N0} revisions. Server: {server}. Job: {jobName}. "
+        + $"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}.");
+    text.AppendLine();
+    text.AppendLine("| scenario | variant | median | ratio to raw Npgsql | rows/s |");
+    text.AppendLine("| --- | --- | ---: | ---: | ---: |");
+    foreach (var group in reports.GroupBy(r => r.BenchmarkCase.Descriptor.Type))
+    {
+        var category = group.Key.GetCustomAttributes(typeof(BenchmarkDotNet.Attributes.BenchmarkCategoryAttribute), false)
+            .Cast<BenchmarkDotNet.Attributes.BenchmarkCategoryAttribute>().SelectMany(c => c.Categories).FirstOrDefault() ?? group.Key.Name;
+        var baseline = group.FirstOrDefault(r => r.BenchmarkCase.Descriptor.Baseline)?.ResultStatistics!.Median;
+        foreach (var report in group)
+        {
+            var median = report.ResultStatistics!.Median;
+            var ratio = baseline is { } b && b > 0 ? (median / b).ToString("0.00", CultureInfo.InvariantCulture) + "×" : "-";
+            var rows = group.Key == typeof(Ingest) ? (Ingest.Rows / (median / 1e9)).ToString("N0", CultureInfo.InvariantCulture) : string.Empty;
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {category} | {report.BenchmarkCase.Descriptor.WorkloadMethod.Name} | {Format(median)} | {ratio} | {rows} |");
+        }
+    }
+
+    return text.ToString();
+}
+
+static string Format(double nanoseconds) => nanoseconds switch
+{
+    >= 1e9 => (nanoseconds / 1e9).ToString("0.00 's'", CultureInfo.InvariantCulture),
+    >= 1e6 => (nanoseconds / 1e6).ToString("0.00 'ms'", CultureInfo.InvariantCulture),
+    _ => (nanoseconds / 1e3).ToString("0.0 'µs'", CultureInfo.InvariantCulture),
+};
