@@ -83,19 +83,8 @@ public sealed class MigratedDatabase : IAsyncLifetime
     }
 
     /// <summary>Runs <paramref name="sql"/> as the superuser and returns the first column of the first row.</summary>
-    public async Task<T?> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(AdminConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        var result = await command.ExecuteScalarAsync();
-        return result is null or DBNull ? default : (T)result;
-    }
+    public Task<T?> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
+        => TestServer.ScalarAsync<T>(AdminConnectionString, sql, parameters);
 }
 
 [CollectionDefinition(Name)]

@@ -28,63 +28,47 @@ public sealed class MigrationRoundTripTests
     [Fact]
     public async Task PlainDatabase_EachDownRestoresThePreviousSchema_AndUpAgainIsIdentical()
     {
-        var server = await TestServer.InstanceAsync();
-        var database = await server.CreateDatabaseAsync("mig_plain");
-        try
-        {
-            var connection = server.AdminConnectionTo(database);
-            var empty = await SchemaFingerprint.ReadAsync(connection);
-            var ups = await UpOneByOneAsync(connection);
+        await using var database = await ScratchDatabase.CreateAsync("mig_plain");
+        var connection = database.ConnectionString;
+        var empty = await SchemaFingerprint.ReadAsync(connection);
+        var ups = await UpOneByOneAsync(connection);
 
-            await DownOneByOneAsync(connection, ups, empty);
-            var afterZero = await SchemaFingerprint.ReadAsync(connection);
-            Assert.DoesNotContain("schema auth", afterZero, StringComparison.Ordinal);
-            Assert.DoesNotContain("schema domain_private", afterZero, StringComparison.Ordinal);
-            Assert.Contains("schema domain_ops", afterZero, StringComparison.Ordinal);
+        await DownOneByOneAsync(connection, ups, empty);
+        var afterZero = await SchemaFingerprint.ReadAsync(connection);
+        Assert.DoesNotContain("schema auth", afterZero, StringComparison.Ordinal);
+        Assert.DoesNotContain("schema domain_private", afterZero, StringComparison.Ordinal);
+        Assert.Contains("schema domain_ops", afterZero, StringComparison.Ordinal);
 
-            var again = await UpOneByOneAsync(connection);
-            Assert.Equal(ups, again);
-            Assert.Equal(3L, await ScalarAsync<long>(connection, "SELECT count(*) FROM pg_roles WHERE rolname IN ('anon', 'authenticated', 'service_role')"));
-        }
-        finally
-        {
-            await DropAsync(server, database);
-        }
+        var again = await UpOneByOneAsync(connection);
+        Assert.Equal(ups, again);
+        Assert.Equal(3L, await TestServer.ScalarAsync<long>(connection, "SELECT count(*) FROM pg_roles WHERE rolname IN ('anon', 'authenticated', 'service_role')"));
     }
 
     [Fact]
     public async Task SeededDatabase_EveryMigrationDownAndUpAgain_KeepsRowsItDoesNotTouch()
     {
-        var server = await TestServer.InstanceAsync();
-        var database = await server.CreateDatabaseAsync("mig_data");
-        try
+        await using var database = await ScratchDatabase.CreateAsync("mig_data");
+        var connection = database.ConnectionString;
+        await MigrateAsync(connection, null);
+        var migrations = Migrations(connection);
+        await TestServer.ExecuteAsync(connection, "CREATE TABLE public.unrelated (id int PRIMARY KEY, note text); INSERT INTO public.unrelated VALUES (1, 'keep me');");
+        var contexts = new DomainDbContextFactory(DomainDbContextOptions.Create(connection));
+        var seeded = await new DemoDataSeeder(TimeProvider.System).SeedAsync(connection, contexts, CancellationToken.None);
+        Assert.True(seeded.Sessions > 0);
+
+        for (var i = migrations.Count - 1; i >= 0; i--)
         {
-            var connection = server.AdminConnectionTo(database);
+            var survivingSessions = i == 0 ? 0L : await TestServer.ScalarAsync<long>(connection, "SELECT count(*) FROM public.sessions");
+            await MigrateAsync(connection, i == 0 ? Migration.InitialDatabase : migrations[i - 1]);
             await MigrateAsync(connection, null);
-            var migrations = Migrations(connection);
-            await TestServer.ExecuteAsync(connection, "CREATE TABLE public.unrelated (id int PRIMARY KEY, note text); INSERT INTO public.unrelated VALUES (1, 'keep me');");
-            var contexts = new DomainDbContextFactory(DomainDbContextOptions.Create(connection));
-            var seeded = await new DemoDataSeeder(TimeProvider.System).SeedAsync(connection, contexts, CancellationToken.None);
-            Assert.True(seeded.Sessions > 0);
 
-            for (var i = migrations.Count - 1; i >= 0; i--)
+            Assert.Equal("keep me", await TestServer.ScalarAsync<string>(connection, "SELECT note FROM public.unrelated WHERE id = 1"));
+            Assert.Equal(migrations, await AppliedAsync(connection));
+            if (i > 0)
             {
-                var survivingSessions = i == 0 ? 0L : await ScalarAsync<long>(connection, "SELECT count(*) FROM public.sessions");
-                await MigrateAsync(connection, i == 0 ? Migration.InitialDatabase : migrations[i - 1]);
-                await MigrateAsync(connection, null);
-
-                Assert.Equal("keep me", await ScalarAsync<string>(connection, "SELECT note FROM public.unrelated WHERE id = 1"));
-                Assert.Equal(migrations, await AppliedAsync(connection));
-                if (i > 0)
-                {
-                    // Migrations after the first never own the sessions table: its rows must survive their Down and Up.
-                    Assert.Equal(survivingSessions, await ScalarAsync<long>(connection, "SELECT count(*) FROM public.sessions"));
-                }
+                // Migrations after the first never own the sessions table: its rows must survive their Down and Up.
+                Assert.Equal(survivingSessions, await TestServer.ScalarAsync<long>(connection, "SELECT count(*) FROM public.sessions"));
             }
-        }
-        finally
-        {
-            await DropAsync(server, database);
         }
     }
 
@@ -99,57 +83,42 @@ public sealed class MigrationRoundTripTests
                 END IF;
             END $$;
             """);
-        var database = await server.CreateDatabaseAsync("mig_supabase", owner: SupabaseMigrator);
-        try
-        {
-            var admin = server.AdminConnectionTo(database);
-            await TestServer.ExecuteAsync(admin, await File.ReadAllTextAsync(PrepareScript()));
-            var migrator = server.AdminConnectionTo(database, SupabaseMigrator, SupabaseMigrator);
-            Assert.False(await ScalarAsync<bool>(migrator, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"));
-            var supabase = await SupabaseObjectsAsync(admin);
+        await using var database = await ScratchDatabase.CreateAsync("mig_supabase", owner: SupabaseMigrator);
+        var admin = database.ConnectionString;
+        await TestServer.ExecuteAsync(admin, await File.ReadAllTextAsync(PrepareScript()));
+        var migrator = database.ConnectionAs(SupabaseMigrator, SupabaseMigrator);
+        Assert.False(await TestServer.ScalarAsync<bool>(migrator, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"));
+        var supabase = await SupabaseObjectsAsync(admin);
 
-            var ups = await UpOneByOneAsync(migrator);
-            Assert.Equal(supabase, await SupabaseObjectsAsync(admin));
-            Assert.Contains("publication supabase_realtime public.sessions", ups[^1], StringComparison.Ordinal);
+        var ups = await UpOneByOneAsync(migrator);
+        Assert.Equal(supabase, await SupabaseObjectsAsync(admin));
+        Assert.Contains("publication supabase_realtime public.sessions", ups[^1], StringComparison.Ordinal);
 
-            await ProveRlsAsync(server, database, admin);
+        await ProveRlsAsync(database);
 
-            await MigrateAsync(migrator, Migration.InitialDatabase);
-            Assert.Equal(supabase, await SupabaseObjectsAsync(admin));
-            Assert.Equal(0L, await ScalarAsync<long>(admin, "SELECT count(*) FROM pg_namespace WHERE nspname = 'domain_private'"));
-            Assert.Equal(0L, await ScalarAsync<long>(admin, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'"));
+        await MigrateAsync(migrator, Migration.InitialDatabase);
+        Assert.Equal(supabase, await SupabaseObjectsAsync(admin));
+        Assert.Equal(0L, await TestServer.ScalarAsync<long>(admin, "SELECT count(*) FROM pg_namespace WHERE nspname = 'domain_private'"));
+        Assert.Equal(0L, await TestServer.ScalarAsync<long>(admin, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'"));
 
-            Assert.Equal(ups, await UpOneByOneAsync(migrator));
-            await MigrateAsync(migrator, null);
-            Assert.Equal(Migrations(migrator), await AppliedAsync(migrator));
-        }
-        finally
-        {
-            await DropAsync(server, database);
-        }
+        Assert.Equal(ups, await UpOneByOneAsync(migrator));
+        await MigrateAsync(migrator, null);
+        Assert.Equal(Migrations(migrator), await AppliedAsync(migrator));
     }
 
     [Fact]
     public async Task UpToDateDatabase_SecondMigrateAppliesNothing()
     {
-        var server = await TestServer.InstanceAsync();
-        var database = await server.CreateDatabaseAsync("mig_twice");
-        try
-        {
-            var connection = server.AdminConnectionTo(database);
-            await MigrateAsync(connection, null);
-            var fingerprint = await SchemaFingerprint.ReadAsync(connection);
-            var logRows = await ScalarAsync<long>(connection, "SELECT count(*) FROM domain_ops.migration_logs");
+        await using var database = await ScratchDatabase.CreateAsync("mig_twice");
+        var connection = database.ConnectionString;
+        await MigrateAsync(connection, null);
+        var fingerprint = await SchemaFingerprint.ReadAsync(connection);
+        var logRows = await TestServer.ScalarAsync<long>(connection, "SELECT count(*) FROM domain_ops.migration_logs");
 
-            await MigrateAsync(connection, null);
+        await MigrateAsync(connection, null);
 
-            Assert.Equal(fingerprint, await SchemaFingerprint.ReadAsync(connection));
-            Assert.Equal(logRows, await ScalarAsync<long>(connection, "SELECT count(*) FROM domain_ops.migration_logs"));
-        }
-        finally
-        {
-            await DropAsync(server, database);
-        }
+        Assert.Equal(fingerprint, await SchemaFingerprint.ReadAsync(connection));
+        Assert.Equal(logRows, await TestServer.ScalarAsync<long>(connection, "SELECT count(*) FROM domain_ops.migration_logs"));
     }
 
     internal static string PrepareScript()
@@ -166,13 +135,13 @@ public sealed class MigrationRoundTripTests
         throw new FileNotFoundException("tools/supabase-like/prepare.sql was not found above the test directory.");
     }
 
-    private static async Task ProveRlsAsync(TestServer server, string database, string admin)
+    private static async Task ProveRlsAsync(ScratchDatabase database)
     {
         var alice = Guid.CreateVersion7();
         var bob = Guid.CreateVersion7();
-        await TestServer.ExecuteAsync(admin, $"INSERT INTO auth.users (id, email) VALUES ('{alice}', 'a@x.test'), ('{bob}', 'b@x.test')");
-        await TestServer.ExecuteAsync(server.AdminConnectionString, "ALTER ROLE authenticator PASSWORD 'authenticator'");
-        var api = new DomainDbContextFactory(DomainDbContextOptions.Create(server.AdminConnectionTo(database, "authenticator", "authenticator")));
+        await database.ExecuteAsync($"INSERT INTO auth.users (id, email) VALUES ('{alice}', 'a@x.test'), ('{bob}', 'b@x.test')");
+        await TestServer.ExecuteAsync(database.Server.AdminConnectionString, "ALTER ROLE authenticator PASSWORD 'authenticator'");
+        var api = new DomainDbContextFactory(DomainDbContextOptions.Create(database.ConnectionAs("authenticator", "authenticator")));
 
         await using (var db = api.ForUser(alice))
         {
@@ -192,7 +161,7 @@ public sealed class MigrationRoundTripTests
         }
     }
 
-    private static Task<string> SupabaseObjectsAsync(string admin) => ScalarAsync<string>(admin, """
+    private static async Task<string> SupabaseObjectsAsync(string admin) => (await TestServer.ScalarAsync<string>(admin, """
         SELECT string_agg(line, E'\n' ORDER BY line) FROM (
             SELECT 'role ' || rolname || ' ' || rolsuper || rolinherit || rolcanlogin || rolbypassrls || rolcreaterole AS line
               FROM pg_roles WHERE rolname IN ('anon', 'authenticated', 'service_role', 'authenticator', 'supabase_auth_admin')
@@ -207,7 +176,7 @@ public sealed class MigrationRoundTripTests
             UNION ALL SELECT 'publication ' || p.oid || ' ' || p.pubname || ' ' || pg_get_userbyid(p.pubowner) || p.puballtables || p.pubinsert || p.pubupdate || p.pubdelete
               FROM pg_publication p WHERE p.pubname = 'supabase_realtime'
         ) objects
-        """)!;
+        """))!;
 
     private static async Task<List<string>> UpOneByOneAsync(string connection)
     {
@@ -254,17 +223,5 @@ public sealed class MigrationRoundTripTests
         await context.GetService<IMigrator>().MigrateAsync(target);
     }
 
-    private static async Task<T> ScalarAsync<T>(string connection, string sql)
-    {
-        await using var conn = new NpgsqlConnection(connection);
-        await conn.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, conn);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
 
-    private static async Task DropAsync(TestServer server, string database)
-    {
-        NpgsqlConnection.ClearAllPools();
-        await server.DropDatabaseAsync(database);
-    }
 }
