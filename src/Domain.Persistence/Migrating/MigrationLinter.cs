@@ -28,6 +28,15 @@ public sealed record LintFinding(string MigrationId, LintSeverity Severity, stri
 /// </summary>
 public static partial class MigrationLinter
 {
+    /// <summary>Every migration this project ships, oldest first.</summary>
+    public static IReadOnlyList<Migration> ShippedMigrations()
+    {
+        return [.. typeof(DomainDbContext).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(Migration)) && t.GetCustomAttribute<MigrationAttribute>() is not null)
+            .OrderBy(t => t.GetCustomAttribute<MigrationAttribute>()!.Id, StringComparer.Ordinal)
+            .Select(t => (Migration)Activator.CreateInstance(t)!)];
+    }
+
     /// <summary>Lints the Up operations of <paramref name="migration"/>.</summary>
     public static IReadOnlyList<LintFinding> Lint(Migration migration)
     {

@@ -1,8 +1,5 @@
 using System.CommandLine;
-using System.Reflection;
-using Domain.Persistence;
 using Domain.Persistence.Migrating;
-using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Domain.Cli.Commands;
 
@@ -21,11 +18,7 @@ internal static class LintCommand
 
     private static int Run()
     {
-        var migrations = typeof(DomainDbContext).Assembly.GetTypes()
-            .Where(t => t.IsSubclassOf(typeof(Migration)) && t.GetCustomAttribute<MigrationAttribute>() is not null)
-            .Select(t => (Migration)Activator.CreateInstance(t)!)
-            .OrderBy(m => m.GetType().GetCustomAttribute<MigrationAttribute>()!.Id, StringComparer.Ordinal)
-            .ToList();
+        var migrations = MigrationLinter.ShippedMigrations();
 
         var findings = migrations.SelectMany(MigrationLinter.Lint).ToList();
         foreach (var finding in findings)
