@@ -61,6 +61,17 @@ public abstract class Scenario
         return command;
     }
 
+    /// <summary>The same SQL for Dapper: positional <c>$1..$n</c> replaced by the given named parameters.</summary>
+    protected static string Named(string sql, params string[] names)
+    {
+        for (var i = names.Length; i >= 1; i--)
+        {
+            sql = sql.Replace($"${i}", names[i - 1], StringComparison.Ordinal);
+        }
+
+        return sql;
+    }
+
     protected static SessionRow ReadSession(NpgsqlDataReader reader) => new(
         reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4),
         reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetString(6), reader.GetInt32(7), reader.GetInt32(8), reader.GetInt32(9),
@@ -305,8 +316,7 @@ public class AddRevision : Scenario
         var (_, sessions) = NextUser();
         await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
         return await connection.ExecuteAsync(
-            AddSql.Replace("$1", "@session", StringComparison.Ordinal).Replace("$2", "@ir::jsonb", StringComparison.Ordinal)
-                .Replace("$3", "@id", StringComparison.Ordinal),
+            Named(AddSql, "@session", "@ir::jsonb", "@id"),
             new { session = sessions[0], ir = Ir, id = Guid.CreateVersion7() });
     }
 
@@ -365,8 +375,7 @@ public class AppendHundred : Scenario
         var (_, sessions) = NextUser();
         await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
         return await connection.ExecuteAsync(
-            AppendSql.Replace("$1", "@id", StringComparison.Ordinal).Replace("$2", "@ir::jsonb", StringComparison.Ordinal)
-                .Replace("$3", "@count", StringComparison.Ordinal),
+            Named(AppendSql, "@id", "@ir::jsonb", "@count"),
             new { id = sessions[1], ir = Ir, count = Count });
     }
 
