@@ -2,7 +2,9 @@ using System.Runtime.ExceptionServices;
 using Domain.Persistence.EntityConfigurations;
 using Domain.Persistence.Errors;
 using Domain.Persistence.Rls;
+using Domain.Conversations;
 using Domain.Sessions;
+using Domain.Usage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Domain.Persistence;
@@ -34,6 +36,12 @@ public sealed class DomainDbContext : DbContext
     public DbSet<SessionDraft> SessionDrafts => Set<SessionDraft>();
 
     public DbSet<HoleResolution> HoleResolutions => Set<HoleResolution>();
+
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+
+    public DbSet<Message> Messages => Set<Message>();
+
+    public DbSet<UsageRecord> UsageLogs => Set<UsageRecord>();
 
     /// <summary>The transaction whose request context was set for this context's claims, if any.</summary>
     internal object? ClaimsTransaction { get; set; }
@@ -115,6 +123,7 @@ public sealed class DomainDbContext : DbContext
     {
         modelBuilder.HasDefaultSchema(DatabaseSchemas.Public);
         modelBuilder.HasPostgresEnum<SessionStatus>(DatabaseSchemas.Public, "session_status");
+        modelBuilder.HasPostgresEnum<MessageRole>(DatabaseSchemas.Public, "message_role");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(DomainDbContext).Assembly);
     }
 }

@@ -1,4 +1,5 @@
 using Domain.Persistence.Rls;
+using Domain.Conversations;
 using Domain.Sessions;
 using Domain.Persistence.Migrating;
 using Microsoft.EntityFrameworkCore;
@@ -49,6 +50,7 @@ public static class DomainDbContextOptions
             .UseNpgsql(connectionString, npgsql =>
             {
                 npgsql.MapEnum<SessionStatus>("session_status", DatabaseSchemas.Public);
+                npgsql.MapEnum<MessageRole>("message_role", DatabaseSchemas.Public);
                 npgsql.MigrationsHistoryTable(DatabaseSchemas.MigrationsHistoryTable, DatabaseSchemas.Operations);
             })
             .UseSnakeCaseNamingConvention();

@@ -10,6 +10,7 @@ public static class DatabaseErrorTranslator
     private static readonly HashSet<string> ConcurrencyConstraints = new(StringComparer.Ordinal)
     {
         "ix_session_revisions_session_id_revision_number",
+        "ix_messages_conversation_id_sequence",
     };
 
     /// <summary>

@@ -26,6 +26,15 @@ public sealed class LoggingMigrator : Migrator
     private readonly IDatabaseProvider _databaseProvider;
     private readonly List<long> _openSteps = [];
     private Guid? _runId;
+    private NpgsqlConnection? _runLock;
+
+    /// <summary>
+    /// The key of the session-level advisory lock a run holds from before it reads the history until it ends. EF's
+    /// own lock (<c>LOCK TABLE</c> on the history) lasts one transaction, and EF runs one transaction per migration
+    /// without reading the history again: with two pending migrations, a run started together with this one could
+    /// apply the second while this one waited, and this one would then apply it again.
+    /// </summary>
+    public const long RunLockKey = 0x646f6d61696e; // "domain"
 
     public LoggingMigrator(
         IMigrationsAssembly migrationsAssembly,
@@ -61,9 +70,9 @@ public sealed class LoggingMigrator : Migrator
     /// <inheritdoc />
     public override void Migrate(string? targetMigration)
     {
-        BeginRun();
         try
         {
+            BeginRun();
             base.Migrate(targetMigration);
             ReloadTypesIfChanged();
         }
@@ -74,16 +83,16 @@ public sealed class LoggingMigrator : Migrator
         }
         finally
         {
-            _runId = null;
+            EndRun();
         }
     }
 
     /// <inheritdoc />
     public override async Task MigrateAsync(string? targetMigration, CancellationToken cancellationToken = default)
     {
-        BeginRun();
         try
         {
+            BeginRun();
             await base.MigrateAsync(targetMigration, cancellationToken);
             ReloadTypesIfChanged();
         }
@@ -94,7 +103,7 @@ public sealed class LoggingMigrator : Migrator
         }
         finally
         {
-            _runId = null;
+            EndRun();
         }
     }
 
@@ -160,8 +169,24 @@ public sealed class LoggingMigrator : Migrator
     {
         _runId = Guid.CreateVersion7();
         _openSteps.Clear();
+        _runLock = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_connection.ConnectionString) { Pooling = false }.ConnectionString);
+        _runLock.Open();
+        using (var command = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", _runLock))
+        {
+            command.Parameters.AddWithValue("key", RunLockKey);
+            command.ExecuteNonQuery();
+        }
+
         using var connection = OpenLogConnection();
         MigrationLog.EnsureCreatedAsync(connection).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Closing the unpooled lock connection ends its session, which releases the advisory lock.</summary>
+    private void EndRun()
+    {
+        _runId = null;
+        _runLock?.Dispose();
+        _runLock = null;
     }
 
     private long StartStep(string migrationId, string direction, string? checksum)

@@ -75,6 +75,23 @@ public static class RlsSql
         migrationBuilder.Sql(string.Join("\n", sql));
     }
 
+    /// <summary>
+    /// RLS for a ledger that only trusted backend code writes (usage, audit): owners and admins read their rows,
+    /// <c>service_role</c> inserts and reads, nobody updates or deletes (the table owner aside), anon reads nothing.
+    /// </summary>
+    public static void EnableLedgerRls(this MigrationBuilder migrationBuilder, string table)
+    {
+        var qualified = $"{DatabaseSchemas.Public}.{table}";
+        migrationBuilder.Sql($"""
+            ALTER TABLE {qualified} ENABLE ROW LEVEL SECURITY;
+            REVOKE ALL ON TABLE {qualified} FROM PUBLIC, anon, authenticated, service_role;
+            GRANT SELECT, INSERT ON TABLE {qualified} TO service_role;
+            GRANT SELECT ON TABLE {qualified} TO anon, authenticated;
+            CREATE POLICY {table}_select_own ON {qualified} FOR SELECT TO authenticated USING ({IsOwner});
+            CREATE POLICY {table}_select_admin ON {qualified} FOR SELECT TO authenticated USING ({IsAdmin});
+            """);
+    }
+
     /// <summary>Reverses <see cref="EnableOwnerRls"/>: drops the policies, revokes the grants, disables RLS.</summary>
     public static void DisableOwnerRls(this MigrationBuilder migrationBuilder, string table)
     {

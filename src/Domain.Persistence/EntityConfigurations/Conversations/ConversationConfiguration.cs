@@ -1,0 +1,52 @@
+using Domain.Conversations;
+using Domain.Sessions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Domain.Persistence.EntityConfigurations.Conversations;
+
+internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conversation>
+{
+    public void Configure(EntityTypeBuilder<Conversation> builder)
+    {
+        builder.ToTable("conversations", t =>
+        {
+            t.HasCheckConstraint("ck_conversations_title_length", $"char_length(title) between 1 and {ConversationLimits.TitleMaxLength}");
+            t.HasCheckConstraint("ck_conversations_message_count", "message_count >= 0 and last_sequence >= message_count");
+            t.HasCheckConstraint("ck_conversations_metadata_object", "jsonb_typeof(metadata) = 'object'");
+        });
+
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.Id).HasDefaultValueSql("gen_random_uuid()").ValueGeneratedNever();
+        builder.HasAlternateKey(c => new { c.Id, c.UserId });
+
+        builder.Property(c => c.Title).HasMaxLength(ConversationLimits.TitleMaxLength);
+        builder.Property(c => c.ContinuationId).HasMaxLength(ConversationLimits.ContinuationIdMaxLength);
+        builder.Property(c => c.Metadata).HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb");
+        builder.Property(c => c.CreatedAt).HasDefaultValueSql("now()");
+        builder.Ignore(c => c.IsArchived);
+
+        builder.Property(c => c.MessageCount).MaintainedByDatabase(defaultValueSql: "0");
+        builder.Property(c => c.LastMessageAt).MaintainedByDatabase(defaultValueSql: "null");
+        builder.Property(c => c.UpdatedAt).TouchedByChildChanges(defaultValueSql: "now()");
+
+        builder.Property<uint>(EntityConfigurationExtensions.RowVersion).IsRowVersion();
+
+        builder.HasIndex(c => new { c.UserId, c.CreatedAt, c.Id })
+            .IsDescending(false, true, true)
+            .HasDatabaseName("ix_conversations_user_id_created_at");
+        builder.HasIndex(c => new { c.UserId, c.ContinuationId }).IsUnique().HasFilter("continuation_id is not null");
+        builder.HasIndex(c => new { c.SessionId, c.UserId });
+
+        // A conversation may work on a session of the same owner; a session with conversations is deleted only with them (or with its user).
+        builder.HasOne<Session>().WithMany()
+            .HasForeignKey(c => new { c.SessionId, c.UserId })
+            .HasPrincipalKey(s => new { s.Id, s.UserId })
+            .OnDelete(DeleteBehavior.NoAction);
+
+        builder.HasMany(c => c.Messages).WithOne()
+            .HasForeignKey(m => new { m.ConversationId, m.UserId })
+            .HasPrincipalKey(c => new { c.Id, c.UserId })
+            .OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,28 @@
+using Domain.Conversations;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Domain.Persistence.EntityConfigurations.Conversations;
+
+internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
+{
+    public void Configure(EntityTypeBuilder<Message> builder)
+    {
+        builder.ToTable("messages", t =>
+        {
+            t.HasCheckConstraint("ck_messages_sequence_positive", "sequence >= 1");
+            t.HasCheckConstraint("ck_messages_content_length", $"char_length(content) between 1 and {ConversationLimits.ContentMaxLength}");
+            t.HasCheckConstraint("ck_messages_token_count", "token_count is null or token_count >= 0");
+            t.HasCheckConstraint("ck_messages_metadata_object", "metadata is null or jsonb_typeof(metadata) = 'object'");
+        });
+
+        builder.HasKey(m => m.Id);
+        builder.Property(m => m.Id).HasDefaultValueSql("gen_random_uuid()").ValueGeneratedNever();
+        builder.Property(m => m.Metadata).HasColumnType("jsonb");
+        builder.Property(m => m.CreatedAt).HasDefaultValueSql("now()");
+
+        builder.HasIndex(m => new { m.ConversationId, m.Sequence }).IsUnique();
+        builder.HasIndex(m => new { m.ConversationId, m.UserId });
+        builder.HasIndex(m => m.UserId);
+    }
+}

@@ -1,0 +1,32 @@
+using Domain.Usage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Domain.Persistence.EntityConfigurations.Usage;
+
+/// <summary>
+/// <c>usage_logs</c>: an append-only ledger written in batches. It has no trigger and no foreign key to
+/// <c>auth.users</c> (records outlive the user for billing, and a per-row key check would halve ingest), and only
+/// the two indexes its readers need.
+/// </summary>
+internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageRecord>
+{
+    public void Configure(EntityTypeBuilder<UsageRecord> builder)
+    {
+        builder.ToTable("usage_logs", t =>
+        {
+            t.HasCheckConstraint("ck_usage_logs_tokens", "input_tokens >= 0 and output_tokens >= 0");
+            t.HasCheckConstraint("ck_usage_logs_cost", "cost_usd >= 0");
+        });
+
+        builder.HasKey(u => u.Id);
+        builder.Property(u => u.Id).HasDefaultValueSql("gen_random_uuid()").ValueGeneratedNever();
+        builder.Property(u => u.Service).HasMaxLength(UsageLimits.ServiceMaxLength);
+        builder.Property(u => u.Operation).HasMaxLength(UsageLimits.OperationMaxLength);
+        builder.Property(u => u.Model).HasMaxLength(UsageLimits.ModelMaxLength);
+        builder.Property(u => u.CostUsd).HasPrecision(UsageLimits.CostPrecision, UsageLimits.CostScale);
+        builder.Property(u => u.OccurredAt).HasDefaultValueSql("now()");
+
+        builder.HasIndex(u => new { u.UserId, u.Service, u.OccurredAt }).HasDatabaseName("ix_usage_logs_user_id_service_occurred_at");
+    }
+}

@@ -1,0 +1,13 @@
+namespace Domain.Conversations;
+
+/// <summary>Limits of the Conversation aggregate, shared by the EF configuration, the database checks and the validators.</summary>
+public static class ConversationLimits
+{
+    public const int TitleMaxLength = 200;
+    public const int ContinuationIdMaxLength = 200;
+    public const int ContentMaxLength = 1_000_000;
+    public const int MetadataMaxLength = 100_000;
+
+    /// <summary>The most messages one call may append; larger imports go in several calls.</summary>
+    public const int MaxMessagesPerAppend = 1_000;
+}
