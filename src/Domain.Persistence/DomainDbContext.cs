@@ -16,18 +16,20 @@ namespace Domain.Persistence;
 /// </summary>
 public sealed class DomainDbContext : DbContext
 {
-    public DomainDbContext(DbContextOptions<DomainDbContext> options, RlsClaims? claims = null)
+    /// <summary>
+    /// A context acting as anon until <see cref="DomainDbContextFactory"/> hands it to a caller. The only
+    /// constructor, as EF's context pool requires.
+    /// </summary>
+    public DomainDbContext(DbContextOptions<DomainDbContext> options)
         : base(options)
     {
-        Claims = claims ?? RlsClaims.Anonymous;
-
         // SaveChanges always runs in a transaction so that the claims are set once when it starts: a statement
         // prepended to a SaveChanges batch would shift the provider's rows-affected checks.
         Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
     }
 
-    /// <summary>The caller this context acts for; fixed for the context's lifetime.</summary>
-    public RlsClaims Claims { get; }
+    /// <summary>The caller this context acts for; set once when the factory hands the context out.</summary>
+    public RlsClaims Claims { get; private set; } = RlsClaims.Anonymous;
 
     public DbSet<Session> Sessions => Set<Session>();
 
@@ -45,6 +47,32 @@ public sealed class DomainDbContext : DbContext
 
     /// <summary>The transaction whose request context was set for this context's claims, if any.</summary>
     internal object? ClaimsTransaction { get; set; }
+
+    /// <summary>Makes a fresh (or freshly leased) context act for <paramref name="claims"/>.</summary>
+    internal DomainDbContext ActFor(RlsClaims claims)
+    {
+        ArgumentNullException.ThrowIfNull(claims);
+        Claims = claims;
+        ClaimsTransaction = null;
+        return this;
+    }
+
+    /// <summary>
+    /// Forgets the caller before the context goes back to the pool, so a leased context never starts out as the
+    /// previous caller (fail closed: anon).
+    /// </summary>
+    public override void Dispose()
+    {
+        ActFor(RlsClaims.Anonymous);
+        base.Dispose();
+    }
+
+    /// <inheritdoc cref="Dispose"/>
+    public override ValueTask DisposeAsync()
+    {
+        ActFor(RlsClaims.Anonymous);
+        return base.DisposeAsync();
+    }
 
     /// <inheritdoc />
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

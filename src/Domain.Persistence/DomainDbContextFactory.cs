@@ -1,5 +1,6 @@
 using Domain.Persistence.Rls;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Domain.Persistence;
 
@@ -7,23 +8,29 @@ namespace Domain.Persistence;
 /// Creates contexts that act for one caller. Application code asks for a user, the service role or anon;
 /// <see cref="CreateDbContext"/> without an identity acts as anon, which reaches no row (fail closed).
 /// </summary>
+/// <remarks>
+/// Contexts come from EF's context pool: creating one from scratch costs more than a primary-key read on this
+/// machine (see docs/benchmarks.md). A leased context starts as anon and acts for the caller it is handed to; when
+/// disposed it forgets that caller and goes back to the pool. Do not use a context after disposing it.
+/// </remarks>
 public sealed class DomainDbContextFactory : IDbContextFactory<DomainDbContext>
 {
-    private readonly DbContextOptions<DomainDbContext> _options;
+    private readonly PooledDbContextFactory<DomainDbContext> _pool;
 
     public DomainDbContextFactory(DbContextOptions<DomainDbContext> options)
     {
-        _options = options;
+        ArgumentNullException.ThrowIfNull(options);
+        _pool = new PooledDbContextFactory<DomainDbContext>(options);
     }
 
     /// <summary>A context acting as anon: no identity, no rows.</summary>
-    public DomainDbContext CreateDbContext() => new(_options, RlsClaims.Anonymous);
+    public DomainDbContext CreateDbContext() => For(RlsClaims.Anonymous);
 
     /// <summary>A context acting for <paramref name="claims"/>.</summary>
     public DomainDbContext For(RlsClaims claims)
     {
         ArgumentNullException.ThrowIfNull(claims);
-        return new DomainDbContext(_options, claims);
+        return _pool.CreateDbContext().ActFor(claims);
     }
 
     /// <summary>A context acting for a signed-in user.</summary>

@@ -22,21 +22,44 @@ public static class DomainDbContextOptions
     }
 
     /// <summary>
-    /// Npgsql resets a pooled connection (<c>DISCARD ALL</c>) before reusing it, which also throws away every cached
-    /// plan, the claims procedure's included: about 0.3 ms per query measured here. This layer leaves nothing at
-    /// session level (claims are transaction-local), so the reset buys nothing; it is skipped unless the connection
-    /// string asks for it explicitly.
+    /// The Npgsql settings this layer runs best with, applied unless the connection string sets them itself:
+    /// <list type="bullet">
+    /// <item><c>No Reset On Close=true</c>: Npgsql would otherwise reset every pooled connection (<c>DISCARD ALL</c>)
+    /// before reuse, throwing away every cached plan, the claims procedure's included. This layer leaves nothing at
+    /// session level (claims are transaction-local), so the reset buys nothing.</item>
+    /// <item><c>Max Auto Prepare=50; Auto Prepare Min Usages=2</c>: a statement sent twice on a connection is
+    /// prepared, so PostgreSQL plans it once per connection instead of on every call. RLS makes planning the larger
+    /// part of a short query (the policies are planned into it). Left off for transaction-mode poolers, which cannot
+    /// keep a prepared statement between transactions: Supabase's pooler on port 6543 is recognised; for another
+    /// such pooler put <c>Max Auto Prepare=0</c> in the connection string.</item>
+    /// </list>
     /// </summary>
     public static string Tuned(string connectionString)
     {
-        if (connectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase)
-            || connectionString.Contains("NoResetOnClose", StringComparison.OrdinalIgnoreCase))
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!Mentions(connectionString, "No Reset On Close", "NoResetOnClose"))
         {
-            return connectionString;
+            builder.NoResetOnClose = true;
         }
 
-        return new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
+        if (!Mentions(connectionString, "Max Auto Prepare", "MaxAutoPrepare") && !IsTransactionModePooler(builder))
+        {
+            builder.MaxAutoPrepare = 50;
+            if (!Mentions(connectionString, "Auto Prepare Min Usages", "AutoPrepareMinUsages"))
+            {
+                builder.AutoPrepareMinUsages = 2;
+            }
+        }
+
+        return builder.ConnectionString;
     }
+
+    /// <summary>Supabase's shared pooler (Supavisor) runs transaction mode on port 6543 and session mode on 5432.</summary>
+    internal static bool IsTransactionModePooler(NpgsqlConnectionStringBuilder builder)
+        => builder.Port == 6543 && (builder.Host ?? string.Empty).Contains("pooler.supabase.com", StringComparison.OrdinalIgnoreCase);
+
+    private static bool Mentions(string connectionString, params string[] keys)
+        => keys.Any(key => connectionString.Contains(key, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// Provider and model configuration without the claims interceptors: only for the migrating context,
