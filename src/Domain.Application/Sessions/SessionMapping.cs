@@ -1,3 +1,4 @@
+using Domain.Persistence.Queries;
 using Domain.Sessions;
 using Mapster;
 
@@ -10,6 +11,7 @@ public sealed class SessionMapping : IRegister
     {
         config.NewConfig<Session, SessionDto>();
         config.NewConfig<SessionRevision, SessionRevisionDto>();
+        config.NewConfig<AppendedRevision, SessionRevisionDto>();
         config.NewConfig<SessionDraft, SessionDraftDto>();
         config.NewConfig<HoleResolution, HoleResolutionDto>();
         config.NewConfig<Session, SessionDetailsDto>()

@@ -1,5 +1,7 @@
 using Domain.Application.Common;
 using Domain.Persistence;
+using Domain.Persistence.Errors;
+using Domain.Persistence.Queries;
 using Domain.Persistence.Rls;
 using Domain.Sessions;
 using FluentValidation;
@@ -37,11 +39,7 @@ public sealed class SessionStore(
     public async Task<SessionDetailsDto?> GetAsync(RlsClaims caller, Guid sessionId, CancellationToken cancellationToken = default)
     {
         await using var context = contexts.For(caller);
-        var session = await context.Sessions.AsNoTracking().AsSplitQuery()
-            .Include(s => s.Revisions)
-            .Include(s => s.Drafts)
-            .Include(s => s.HoleResolutions)
-            .SingleOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
+        var session = await context.LoadSessionAggregateAsync(sessionId, cancellationToken);
         return session?.Adapt<SessionDetailsDto>(mapping);
     }
 
@@ -56,12 +54,14 @@ public sealed class SessionStore(
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, 200);
 
         await using var context = contexts.For(caller);
-        var query = context.Sessions.AsNoTracking();
         if (caller.UserId is { } userId)
         {
-            query = query.Where(s => s.UserId == userId);
+            var page = await context.SessionPageAsync(userId, pageSize, after is null ? null : (after.CreatedAt, after.Id), cancellationToken);
+            return page.Adapt<List<SessionDto>>(mapping);
         }
 
+        // The service role and admins list across users; RLS still decides what they see.
+        var query = context.Sessions.AsNoTracking();
         if (after is not null)
         {
             query = query.Where(s => s.CreatedAt < after.CreatedAt || (s.CreatedAt == after.CreatedAt && s.Id.CompareTo(after.Id) < 0));
@@ -72,15 +72,27 @@ public sealed class SessionStore(
             .ToListAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Appends a revision in one statement and one round trip (<see cref="SessionCommands.AppendRevisionAsync"/>).
+    /// When nothing was written, the session is loaded to say why: not found (or not the caller's), or the domain's
+    /// own error for a session that is not active.
+    /// </summary>
     public async Task<SessionRevisionDto> AddRevisionAsync(
         RlsClaims caller, Guid sessionId, AddRevisionRequest request, CancellationToken cancellationToken = default)
     {
         await revisionValidator.ValidateAndThrowAsync(request, cancellationToken);
         await using var context = contexts.For(caller);
-        var session = await FindAsync(context.Sessions, sessionId, cancellationToken);
-        var revision = session.AddRevision(request.Ir, request.ChangeSummary, clock.GetUtcNow());
-        await context.SaveChangesAsync(cancellationToken);
-        return revision.Adapt<SessionRevisionDto>(mapping);
+        var now = clock.GetUtcNow();
+        var appended = await context.AppendRevisionAsync(sessionId, request.Ir, request.ChangeSummary, now, cancellationToken);
+        if (appended is not null)
+        {
+            return appended.Adapt<SessionRevisionDto>(mapping);
+        }
+
+        var session = await FindAsync(context.Sessions.AsNoTracking(), sessionId, cancellationToken);
+        session.AddRevision(request.Ir, request.ChangeSummary, now);
+        throw new ConcurrencyConflictException(
+            $"Session {sessionId} changed while the revision was being added; nothing was saved. Retry.");
     }
 
     public async Task<SessionDraftDto> AddDraftAsync(

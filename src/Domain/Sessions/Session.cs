@@ -102,8 +102,7 @@ public sealed partial class Session
     public SessionRevision AddRevision(string irJson, string? changeSummary, DateTimeOffset now)
     {
         EnsureActive("add a revision to");
-        var ir = Guard.Json(irJson, "ir", SessionLimits.IrMaxLength, JsonValueKind.Object);
-        var summary = Guard.OptionalText(changeSummary, "change_summary", SessionLimits.ChangeSummaryMaxLength);
+        var (ir, summary) = SessionRevision.Validate(irJson, changeSummary);
 
         var revision = new SessionRevision(Guid.CreateVersion7(now), this, LastRevisionNumber + 1, ir, summary, now);
         _revisions.Add(revision);
