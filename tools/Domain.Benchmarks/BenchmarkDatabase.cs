@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Domain.Persistence;
 using Domain.Persistence.LocalServer;
 using Microsoft.EntityFrameworkCore;
@@ -7,15 +8,24 @@ using NpgsqlTypes;
 
 namespace Domain.Benchmarks;
 
-/// <summary>How much data the generator loads.</summary>
-public sealed record BenchmarkScale(int Users, int SessionsPerUser, int RevisionsPerSession)
+/// <summary>How much data the generator loads: per user as many conversations as sessions.</summary>
+public sealed record BenchmarkScale(int Users, int SessionsPerUser, int RevisionsPerSession, int MessagesPerConversation)
 {
-    public static BenchmarkScale Full { get; } = new(10_000, 100, 2);
+    public static BenchmarkScale Full { get; } = new(10_000, 100, 2, 3);
 
-    public static BenchmarkScale Quick { get; } = new(1_000, 20, 2);
+    public static BenchmarkScale Quick { get; } = new(1_000, 20, 2, 3);
 
     public long Sessions => (long)Users * SessionsPerUser;
+
+    public long Conversations => Sessions;
+
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"{Users:N0} users, {Sessions:N0} sessions, {Sessions * RevisionsPerSession:N0} revisions, {Conversations:N0} conversations, "
+        + $"{Conversations * MessagesPerConversation:N0} messages");
 }
+
+/// <summary>A generated user with their session and conversation ids, oldest first.</summary>
+public sealed record BenchUser(Guid Id, Guid[] Sessions, Guid[] Conversations);
 
 /// <summary>
 /// The database every benchmark uses, found as the tests find theirs: <c>DOMAIN_BENCH_CONNECTION</c> (or
@@ -45,14 +55,16 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
 
     public string ServerDescription { get; private set; } = null!;
 
-    /// <summary>Users, each with their session ids in creation order (oldest first).</summary>
-    public IReadOnlyList<(Guid UserId, Guid[] Sessions)> Users { get; private set; } = [];
+    public IReadOnlyList<BenchUser> Users { get; private set; } = [];
 
-    /// <summary>Npgsql's automatic preparation for the EF connections (<c>--auto-prepare</c>); off by default, as in production.</summary>
-    public static string AutoPrepare { get; set; } = string.Empty;
+    /// <summary>
+    /// Appended to the EF connection strings: empty by default (the data layer's own settings, with automatic
+    /// preparation), <c>;Max Auto Prepare=0</c> with <c>--no-prepare</c> (as behind a transaction-mode pooler).
+    /// </summary>
+    public static string EfSettings { get; set; } = string.Empty;
 
     /// <summary>The owner connection for EF without the interceptor, with the same Npgsql settings the RLS path gets.</summary>
-    public string OwnerEfConnectionString => DomainDbContextOptions.Tuned(OwnerConnectionString) + AutoPrepare;
+    public string OwnerEfConnectionString => DomainDbContextOptions.Tuned(OwnerConnectionString + EfSettings);
 
     public static async Task<BenchmarkDatabase> OpenAsync(BenchmarkScale scale)
     {
@@ -84,7 +96,7 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
 
         await AppLoginRole.EnsureAsync(database.OwnerConnectionString);
         database.AppConnectionString = AppLoginRole.ConnectionStringFor(database.OwnerConnectionString);
-        database.AppContexts = new DomainDbContextFactory(DomainDbContextOptions.Create(database.AppConnectionString + AutoPrepare));
+        database.AppContexts = new DomainDbContextFactory(DomainDbContextOptions.Create(database.AppConnectionString + EfSettings));
         database.OwnerDataSource = NpgsqlDataSource.Create(database.OwnerConnectionString);
         database.Users = await database.LoadAsync(scale);
         Current = database;
@@ -101,11 +113,14 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
         }
     }
 
-    /// <summary>Loads users, sessions and revisions with binary COPY, then ANALYZE.</summary>
-    private async Task<IReadOnlyList<(Guid, Guid[])>> LoadAsync(BenchmarkScale scale)
+    /// <summary>
+    /// Loads users, sessions with revisions and conversations with messages with binary COPY, then VACUUM ANALYZE.
+    /// The loader writes the counters itself, so the per-row counter triggers are off while the children load.
+    /// </summary>
+    private async Task<IReadOnlyList<BenchUser>> LoadAsync(BenchmarkScale scale)
     {
         var watch = Stopwatch.StartNew();
-        var users = new List<(Guid, Guid[])>(scale.Users);
+        var users = new List<BenchUser>(scale.Users);
         var start = DateTimeOffset.UtcNow.AddDays(-30);
         await using var connection = await OwnerDataSource.OpenConnectionAsync();
 
@@ -114,7 +129,7 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
             for (var u = 0; u < scale.Users; u++)
             {
                 var id = Guid.CreateVersion7(start.AddSeconds(u));
-                users.Add((id, new Guid[scale.SessionsPerUser]));
+                users.Add(new BenchUser(id, new Guid[scale.SessionsPerUser], new Guid[scale.SessionsPerUser]));
                 await writer.StartRowAsync();
                 await writer.WriteAsync(id, NpgsqlDbType.Uuid);
                 await writer.WriteAsync($"user{u}@bench.test", NpgsqlDbType.Text);
@@ -132,14 +147,14 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
         {
             for (var s = 0; s < scale.SessionsPerUser; s++)
             {
-                foreach (var (userId, sessions) in users)
+                foreach (var user in users)
                 {
-                    var created = start.AddMinutes(s).AddTicks(userId.GetHashCode() & 0xFFFF);
+                    var created = start.AddMinutes(s).AddTicks(user.Id.GetHashCode() & 0xFFFF);
                     var id = Guid.CreateVersion7(created);
-                    sessions[s] = id;
+                    user.Sessions[s] = id;
                     await writer.StartRowAsync();
                     await writer.WriteAsync(id, NpgsqlDbType.Uuid);
-                    await writer.WriteAsync(userId, NpgsqlDbType.Uuid);
+                    await writer.WriteAsync(user.Id, NpgsqlDbType.Uuid);
                     await writer.WriteAsync($"session {s}", NpgsqlDbType.Varchar);
                     await writer.WriteAsync("active", "public.session_status");
                     await writer.WriteAsync(Ir, NpgsqlDbType.Jsonb);
@@ -154,25 +169,20 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
             await writer.CompleteAsync();
         }
 
-        // The counters were written with the sessions above; the per-row counter triggers would count them twice.
-        await using (var disable = new NpgsqlCommand("ALTER TABLE public.session_revisions DISABLE TRIGGER USER", connection))
-        {
-            await disable.ExecuteNonQueryAsync();
-        }
-
+        await ExecuteAsync(connection, "ALTER TABLE public.session_revisions DISABLE TRIGGER USER");
         await using (var writer = await connection.BeginBinaryImportAsync(
             "COPY public.session_revisions (id, session_id, user_id, revision_number, ir, created_at) FROM STDIN (FORMAT BINARY)"))
         {
-            foreach (var (userId, sessions) in users)
+            foreach (var user in users)
             {
-                foreach (var sessionId in sessions)
+                foreach (var sessionId in user.Sessions)
                 {
                     for (var r = 1; r <= scale.RevisionsPerSession; r++)
                     {
                         await writer.StartRowAsync();
                         await writer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
                         await writer.WriteAsync(sessionId, NpgsqlDbType.Uuid);
-                        await writer.WriteAsync(userId, NpgsqlDbType.Uuid);
+                        await writer.WriteAsync(user.Id, NpgsqlDbType.Uuid);
                         await writer.WriteAsync(r, NpgsqlDbType.Integer);
                         await writer.WriteAsync(Ir, NpgsqlDbType.Jsonb);
                         await writer.WriteAsync(start, NpgsqlDbType.TimestampTz);
@@ -183,20 +193,75 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
             await writer.CompleteAsync();
         }
 
-        await using (var enable = new NpgsqlCommand("ALTER TABLE public.session_revisions ENABLE TRIGGER USER", connection))
+        await ExecuteAsync(connection, "ALTER TABLE public.session_revisions ENABLE TRIGGER USER");
+
+        await using (var writer = await connection.BeginBinaryImportAsync(
+            """
+            COPY public.conversations (id, user_id, title, metadata, last_sequence, message_count, last_message_at, created_at, updated_at)
+            FROM STDIN (FORMAT BINARY)
+            """))
         {
-            await enable.ExecuteNonQueryAsync();
+            for (var c = 0; c < scale.SessionsPerUser; c++)
+            {
+                foreach (var user in users)
+                {
+                    var created = start.AddMinutes(c).AddTicks(user.Id.GetHashCode() & 0xFFFF);
+                    var id = Guid.CreateVersion7(created);
+                    user.Conversations[c] = id;
+                    await writer.StartRowAsync();
+                    await writer.WriteAsync(id, NpgsqlDbType.Uuid);
+                    await writer.WriteAsync(user.Id, NpgsqlDbType.Uuid);
+                    await writer.WriteAsync($"conversation {c}", NpgsqlDbType.Varchar);
+                    await writer.WriteAsync("{}", NpgsqlDbType.Jsonb);
+                    await writer.WriteAsync(scale.MessagesPerConversation, NpgsqlDbType.Integer);
+                    await writer.WriteAsync(scale.MessagesPerConversation, NpgsqlDbType.Integer);
+                    await writer.WriteAsync(created, NpgsqlDbType.TimestampTz);
+                    await writer.WriteAsync(created, NpgsqlDbType.TimestampTz);
+                    await writer.WriteAsync(created, NpgsqlDbType.TimestampTz);
+                }
+            }
+
+            await writer.CompleteAsync();
         }
 
-        await using (var analyze = new NpgsqlCommand("VACUUM ANALYZE", connection))
+        await ExecuteAsync(connection, "ALTER TABLE public.messages DISABLE TRIGGER USER");
+        string[] roles = ["user", "assistant"];
+        await using (var writer = await connection.BeginBinaryImportAsync(
+            "COPY public.messages (id, conversation_id, user_id, sequence, role, content, token_count, created_at) FROM STDIN (FORMAT BINARY)"))
         {
-            analyze.CommandTimeout = 0;
-            await analyze.ExecuteNonQueryAsync();
+            foreach (var user in users)
+            {
+                foreach (var conversationId in user.Conversations)
+                {
+                    for (var m = 1; m <= scale.MessagesPerConversation; m++)
+                    {
+                        await writer.StartRowAsync();
+                        await writer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+                        await writer.WriteAsync(conversationId, NpgsqlDbType.Uuid);
+                        await writer.WriteAsync(user.Id, NpgsqlDbType.Uuid);
+                        await writer.WriteAsync(m, NpgsqlDbType.Integer);
+                        await writer.WriteAsync(roles[m % 2], "public.message_role");
+                        await writer.WriteAsync("a benchmark message of ordinary length, a sentence or two of chat", NpgsqlDbType.Text);
+                        await writer.WriteAsync(16, NpgsqlDbType.Integer);
+                        await writer.WriteAsync(start, NpgsqlDbType.TimestampTz);
+                    }
+                }
+            }
+
+            await writer.CompleteAsync();
         }
 
-        Console.WriteLine($"loaded {scale.Users:N0} users, {scale.Sessions:N0} sessions, {scale.Sessions * scale.RevisionsPerSession:N0} revisions "
-            + $"with COPY in {watch.Elapsed.TotalSeconds:N1} s");
+        await ExecuteAsync(connection, "ALTER TABLE public.messages ENABLE TRIGGER USER");
+        await ExecuteAsync(connection, "VACUUM ANALYZE");
+
+        Console.WriteLine($"loaded {scale.Describe()} with COPY in {watch.Elapsed.TotalSeconds:N1} s");
         return users;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task Execute(string connectionString, string sql)

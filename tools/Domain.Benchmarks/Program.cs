@@ -9,18 +9,26 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Domain.Benchmarks;
 
-// dotnet run -c Release --project tools/Domain.Benchmarks -- [--quick] [--auto-prepare] [--output file.md] [--filter <class>]
+// dotnet run -c Release --project tools/Domain.Benchmarks -- [--quick] [--no-prepare] [--output file.md] [--filter <class>] [--probe N]
 var quick = args.Contains("--quick");
 var output = ValueOf("--output");
 var filter = ValueOf("--filter");
 var scale = quick ? BenchmarkScale.Quick : BenchmarkScale.Full;
-if (args.Contains("--auto-prepare"))
+if (args.Contains("--no-prepare"))
 {
-    BenchmarkDatabase.AutoPrepare = ";Max Auto Prepare=50;Auto Prepare Min Usages=2";
+    // As behind a transaction-mode pooler: the data layer's automatic preparation off.
+    BenchmarkDatabase.EfSettings = ";Max Auto Prepare=0";
 }
 
 Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
 await using var database = await BenchmarkDatabase.OpenAsync(scale);
+
+if (ValueOf("--probe") is { } probeCount)
+{
+    // Plain loops without BenchmarkDotNet: a quick look at where time goes while investigating.
+    await Probe.RunAsync(Scenarios(filter), int.Parse(probeCount, CultureInfo.InvariantCulture));
+    return;
+}
 
 var job = new Job(quick ? "quick" : "full")
     .WithToolchain(InProcessEmitToolchain.Instance)
@@ -33,17 +41,22 @@ var config = ManualConfig.CreateEmpty()
     .AddColumnProvider(DefaultColumnProviders.Instance)
     .WithOptions(ConfigOptions.JoinSummary);
 
-Type[] scenarios = [typeof(ReadById), typeof(KeysetPage), typeof(LoadAggregate), typeof(AddRevision), typeof(AppendHundred), typeof(SummaryView), typeof(Ingest)];
-var selected = scenarios.Where(t => filter is null || t.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToArray();
+var selected = Scenarios(filter);
 var summaries = BenchmarkRunner.Run(selected, config);
 
-var table = MarkdownTable(summaries, scale, database.ServerDescription, job.Id + (BenchmarkDatabase.AutoPrepare.Length > 0 ? ", EF with Max Auto Prepare=50" : string.Empty));
+var table = MarkdownTable(summaries, scale, database.ServerDescription, job.Id + (BenchmarkDatabase.EfSettings.Length > 0 ? ", EF with Max Auto Prepare=0" : string.Empty));
 Console.WriteLine();
 Console.WriteLine(table);
 if (output is not null)
 {
     await File.WriteAllTextAsync(output, table);
     Console.WriteLine($"written to {output}");
+}
+
+static Type[] Scenarios(string? filter)
+{
+    Type[] all = [typeof(ReadById), typeof(KeysetPage), typeof(LoadAggregate), typeof(AddRevision), typeof(AppendHundred), typeof(SummaryView), typeof(Ingest)];
+    return [.. all.Where(t => filter is null || t.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))];
 }
 
 string? ValueOf(string name)
@@ -56,8 +69,7 @@ static string MarkdownTable(IEnumerable<Summary> summaries, BenchmarkScale scale
 {
     var reports = summaries.SelectMany(s => s.Reports).Where(r => r.ResultStatistics is not null).ToList();
     var text = new StringBuilder();
-    text.AppendLine(CultureInfo.InvariantCulture, $"Scale: {scale.Users:N0} users, {scale.Sessions:N0} sessions, "
-        + $"{scale.Sessions * scale.RevisionsPerSession:N0} revisions. Server: {server}. Job: {jobName}. "
+    text.AppendLine(CultureInfo.InvariantCulture, $"Scale: {scale.Describe()}. Server: {server}. Job: {jobName}. "
         + $"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}.");
     text.AppendLine();
     text.AppendLine("| scenario | variant | median | ratio to raw Npgsql | rows/s |");

@@ -2,9 +2,13 @@ using System.Data;
 using BenchmarkDotNet.Attributes;
 using Dapper;
 using Domain.Persistence;
+using Domain.Conversations;
+using Domain.Persistence.Queries;
 using Domain.Persistence.Rls;
 using Domain.Sessions;
+using Domain.Usage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -28,18 +32,16 @@ public abstract class Scenario
         "id, user_id, title, description, status::text AS status, current_ir::text AS current_ir, metadata::text AS metadata, "
         + "last_revision_number, revision_count, draft_count, hole_count, created_at, updated_at";
 
-    private static readonly Lazy<DbContextOptions<DomainDbContext>> NoInterceptorOptions = new(() =>
-        new DbContextOptionsBuilder<DomainDbContext>()
-            .UseNpgsql(BenchmarkDatabase.Current.OwnerEfConnectionString, o => o.MapEnum<SessionStatus>("session_status", "public"))
-            .UseSnakeCaseNamingConvention()
-            .Options);
+    /// <summary>The same model and Npgsql settings as the RLS path, without the claims interceptors, pooled the same way.</summary>
+    private static readonly Lazy<PooledDbContextFactory<DomainDbContext>> NoInterceptor = new(() => new(
+        new DbContextOptionsBuilder<DomainDbContext>().UseDomainModel(BenchmarkDatabase.Current.OwnerEfConnectionString).Options));
 
     private int _next;
 
     protected static BenchmarkDatabase Db => BenchmarkDatabase.Current;
 
     /// <summary>Walks through the users so that no scenario reads the same rows over and over.</summary>
-    protected (Guid UserId, Guid[] Sessions) NextUser()
+    protected BenchUser NextUser()
     {
         var users = Db.Users;
         return users[Interlocked.Increment(ref _next) % users.Count];
@@ -47,7 +49,7 @@ public abstract class Scenario
 
     protected static DomainDbContext ForUser(Guid userId) => Db.AppContexts.ForUser(userId);
 
-    protected static DomainDbContext WithoutInterceptor() => new(NoInterceptorOptions.Value, RlsClaims.Service);
+    protected static DomainDbContext WithoutInterceptor() => NoInterceptor.Value.CreateDbContext();
 
     protected static async Task<NpgsqlCommand> PreparedAsync(NpgsqlConnection connection, string sql, params (NpgsqlDbType Type, object Value)[] parameters)
     {
@@ -82,29 +84,27 @@ public abstract class Scenario
 public class ReadById : Scenario
 {
     [Benchmark]
-    public async Task<Session> EfRls()
+    public async Task<Session?> EfRls()
     {
-        var (user, sessions) = NextUser();
-        await using var db = ForUser(user);
-        var id = sessions[^1];
-        return await db.Sessions.AsNoTracking().SingleAsync(s => s.Id == id);
+        var user = NextUser();
+        await using var db = ForUser(user.Id);
+        return await db.FindSessionAsync(user.Sessions[^1]);
     }
 
     [Benchmark]
-    public async Task<Session> EfNoInterceptor()
+    public async Task<Session?> EfNoInterceptor()
     {
-        var (_, sessions) = NextUser();
+        var user = NextUser();
         await using var db = WithoutInterceptor();
-        var id = sessions[^1];
-        return await db.Sessions.AsNoTracking().SingleAsync(s => s.Id == id);
+        return await db.FindSessionAsync(user.Sessions[^1]);
     }
 
     [Benchmark(Baseline = true)]
     public async Task<SessionRow> Npgsql()
     {
-        var (_, sessions) = NextUser();
+        var user = NextUser();
         await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
-        await using var command = await PreparedAsync(connection, $"SELECT {SessionColumns} FROM public.sessions WHERE id = $1", (NpgsqlDbType.Uuid, sessions[^1]));
+        await using var command = await PreparedAsync(connection, $"SELECT {SessionColumns} FROM public.sessions WHERE id = $1", (NpgsqlDbType.Uuid, user.Sessions[^1]));
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         return ReadSession(reader);
@@ -113,9 +113,9 @@ public class ReadById : Scenario
     [Benchmark]
     public async Task<SessionRow> Dapper()
     {
-        var (_, sessions) = NextUser();
+        var user = NextUser();
         await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
-        return await connection.QuerySingleAsync<SessionRow>($"SELECT {SessionColumns} FROM public.sessions WHERE id = @id", new { id = sessions[^1] });
+        return await connection.QuerySingleAsync<SessionRow>($"SELECT {SessionColumns} FROM public.sessions WHERE id = @id", new { id = user.Sessions[^1] });
     }
 }
 
@@ -128,27 +128,29 @@ public class KeysetPage : Scenario
     [Benchmark]
     public async Task<List<Session>> EfRls()
     {
-        var (user, sessions) = NextUser();
-        await using var db = ForUser(user);
-        return await Page(db, user, sessions);
+        var user = NextUser();
+        var cursor = await CursorAsync(user.Sessions);
+        await using var db = ForUser(user.Id);
+        return await db.SessionPageAsync(user.Id, 20, (new DateTimeOffset(cursor.CreatedAt, TimeSpan.Zero), cursor.Id));
     }
 
     [Benchmark]
     public async Task<List<Session>> EfNoInterceptor()
     {
-        var (user, sessions) = NextUser();
+        var user = NextUser();
+        var cursor = await CursorAsync(user.Sessions);
         await using var db = WithoutInterceptor();
-        return await Page(db, user, sessions);
+        return await db.SessionPageAsync(user.Id, 20, (new DateTimeOffset(cursor.CreatedAt, TimeSpan.Zero), cursor.Id));
     }
 
     [Benchmark(Baseline = true)]
     public async Task<List<SessionRow>> Npgsql()
     {
-        var (user, sessions) = NextUser();
-        var (createdAt, id) = await CursorAsync(sessions);
+        var user = NextUser();
+        var (createdAt, id) = await CursorAsync(user.Sessions);
         await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
         await using var command = await PreparedAsync(connection, PageSql,
-            (NpgsqlDbType.Uuid, user), (NpgsqlDbType.TimestampTz, createdAt), (NpgsqlDbType.Uuid, id));
+            (NpgsqlDbType.Uuid, user.Id), (NpgsqlDbType.TimestampTz, createdAt), (NpgsqlDbType.Uuid, id));
         await using var reader = await command.ExecuteReaderAsync();
         var page = new List<SessionRow>(20);
         while (await reader.ReadAsync())
@@ -162,12 +164,10 @@ public class KeysetPage : Scenario
     [Benchmark]
     public async Task<List<SessionRow>> Dapper()
     {
-        var (user, sessions) = NextUser();
-        var (createdAt, id) = await CursorAsync(sessions);
+        var user = NextUser();
+        var (createdAt, id) = await CursorAsync(user.Sessions);
         await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
-        return [.. await connection.QueryAsync<SessionRow>(
-            $"SELECT {SessionColumns} FROM public.sessions WHERE user_id = @user AND (created_at, id) < (@createdAt, @id) ORDER BY created_at DESC, id DESC LIMIT 20",
-            new { user, createdAt, id })];
+        return [.. await connection.QueryAsync<SessionRow>(Named(PageSql, "@user", "@createdAt", "@id"), new { user = user.Id, createdAt, id })];
     }
 
     private static Dictionary<Guid, DateTime>? _createdAt;
@@ -184,54 +184,43 @@ public class KeysetPage : Scenario
 
         return (_createdAt[id], id);
     }
-
-    private static async Task<List<Session>> Page(DomainDbContext db, Guid user, Guid[] sessions)
-    {
-        var (createdAt, id) = await CursorAsync(sessions);
-        var cursor = new DateTimeOffset(createdAt, TimeSpan.Zero);
-        return await db.Sessions.AsNoTracking()
-            .Where(s => s.UserId == user && (s.CreatedAt < cursor || (s.CreatedAt == cursor && s.Id.CompareTo(id) < 0)))
-            .OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id)
-            .Take(20)
-            .ToListAsync();
-    }
 }
 
 [BenchmarkCategory("load a session with revisions, drafts and holes")]
 public class LoadAggregate : Scenario
 {
     [Benchmark]
-    public async Task<Session> EfRls()
+    public async Task<Session?> EfRls()
     {
-        var (user, sessions) = NextUser();
-        await using var db = ForUser(user);
-        return await Load(db, sessions[^1]);
+        var user = NextUser();
+        await using var db = ForUser(user.Id);
+        return await db.LoadSessionAggregateAsync(user.Sessions[^1]);
     }
 
     [Benchmark]
-    public async Task<Session> EfNoInterceptor()
+    public async Task<Session?> EfNoInterceptor()
     {
-        var (_, sessions) = NextUser();
+        var user = NextUser();
         await using var db = WithoutInterceptor();
-        return await Load(db, sessions[^1]);
+        return await db.LoadSessionAggregateAsync(user.Sessions[^1]);
     }
 
     [Benchmark(Baseline = true)]
     public async Task<int> Npgsql()
     {
-        var (_, sessions) = NextUser();
+        var id = NextUser().Sessions[^1];
         await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
         await using var batch = new NpgsqlBatch(connection)
         {
             BatchCommands =
             {
-                new NpgsqlBatchCommand($"SELECT {SessionColumns} FROM public.sessions WHERE id = $1") { Parameters = { new() { Value = sessions[^1] } } },
+                new NpgsqlBatchCommand($"SELECT {SessionColumns} FROM public.sessions WHERE id = $1") { Parameters = { new() { Value = id } } },
                 new NpgsqlBatchCommand("SELECT id, revision_number, ir::text FROM public.session_revisions WHERE session_id = $1 ORDER BY revision_number")
                 {
-                    Parameters = { new() { Value = sessions[^1] } },
+                    Parameters = { new() { Value = id } },
                 },
-                new NpgsqlBatchCommand("SELECT id, code, language, is_valid FROM public.session_drafts WHERE session_id = $1") { Parameters = { new() { Value = sessions[^1] } } },
-                new NpgsqlBatchCommand("SELECT id, hole_id, confidence FROM public.hole_resolutions WHERE session_id = $1") { Parameters = { new() { Value = sessions[^1] } } },
+                new NpgsqlBatchCommand("SELECT id, code, language, is_valid FROM public.session_drafts WHERE session_id = $1") { Parameters = { new() { Value = id } } },
+                new NpgsqlBatchCommand("SELECT id, hole_id, confidence FROM public.hole_resolutions WHERE session_id = $1") { Parameters = { new() { Value = id } } },
             },
         };
         await batch.PrepareAsync();
@@ -252,7 +241,7 @@ public class LoadAggregate : Scenario
     [Benchmark]
     public async Task<int> Dapper()
     {
-        var (_, sessions) = NextUser();
+        var id = NextUser().Sessions[^1];
         await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
         await using var grid = await connection.QueryMultipleAsync(
             $"""
@@ -260,132 +249,136 @@ public class LoadAggregate : Scenario
             SELECT id, revision_number, ir::text AS ir FROM public.session_revisions WHERE session_id = @id ORDER BY revision_number;
             SELECT id, code, language, is_valid FROM public.session_drafts WHERE session_id = @id;
             SELECT id, hole_id, confidence FROM public.hole_resolutions WHERE session_id = @id;
-            """, new { id = sessions[^1] });
+            """, new { id });
         var session = await grid.ReadSingleAsync<SessionRow>();
         return session.RevisionCount + (await grid.ReadAsync()).Count() + (await grid.ReadAsync()).Count() + (await grid.ReadAsync()).Count();
     }
-
-    private static Task<Session> Load(DomainDbContext db, Guid id) => db.Sessions.AsNoTracking().AsSplitQuery()
-        .Include(s => s.Revisions).Include(s => s.Drafts).Include(s => s.HoleResolutions)
-        .SingleAsync(s => s.Id == id);
 }
 
+/// <summary>
+/// EfRls is the store's path (<see cref="SessionCommands.AppendRevisionAsync"/>: one statement, one round trip);
+/// EfRlsThroughAggregate loads the session and saves it (four round trips), for comparison.
+/// </summary>
 [BenchmarkCategory("add one revision")]
 public class AddRevision : Scenario
 {
     private const string Ir = """{"goal":"benchmark","step":"next"}""";
 
-    /// <summary>One round trip: bump the session's revision number and insert the revision in one statement.</summary>
+    /// <summary>One round trip: take the session's next number and insert the revision in one statement.</summary>
     private const string AddSql = """
         WITH s AS (
             UPDATE public.sessions SET last_revision_number = last_revision_number + 1, current_ir = $2
-             WHERE id = $1 RETURNING id, user_id, last_revision_number)
+             WHERE id = $1 AND status = 'active' RETURNING id, user_id, last_revision_number)
         INSERT INTO public.session_revisions (id, session_id, user_id, revision_number, ir, created_at)
         SELECT $3, s.id, s.user_id, s.last_revision_number, $2, now() FROM s
+        RETURNING revision_number
         """;
 
     [Benchmark]
-    public async Task EfRls()
+    public async Task<AppendedRevision?> EfRls()
     {
-        var (user, sessions) = NextUser();
-        await using var db = ForUser(user);
-        await Add(db, sessions[0]);
+        var user = NextUser();
+        await using var db = ForUser(user.Id);
+        return await db.AppendRevisionAsync(user.Sessions[0], Ir, null, DateTimeOffset.UtcNow);
     }
 
     [Benchmark]
-    public async Task EfNoInterceptor()
+    public async Task EfRlsThroughAggregate()
     {
-        var (_, sessions) = NextUser();
-        await using var db = WithoutInterceptor();
-        await Add(db, sessions[0]);
-    }
-
-    [Benchmark(Baseline = true)]
-    public async Task<int> Npgsql()
-    {
-        var (_, sessions) = NextUser();
-        await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
-        await using var command = await PreparedAsync(connection, AddSql,
-            (NpgsqlDbType.Uuid, sessions[0]), (NpgsqlDbType.Jsonb, Ir), (NpgsqlDbType.Uuid, Guid.CreateVersion7()));
-        return await command.ExecuteNonQueryAsync();
-    }
-
-    [Benchmark]
-    public async Task<int> Dapper()
-    {
-        var (_, sessions) = NextUser();
-        await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
-        return await connection.ExecuteAsync(
-            Named(AddSql, "@session", "@ir::jsonb", "@id"),
-            new { session = sessions[0], ir = Ir, id = Guid.CreateVersion7() });
-    }
-
-    private static async Task Add(DomainDbContext db, Guid sessionId)
-    {
-        var session = await db.Sessions.SingleAsync(s => s.Id == sessionId);
+        var user = NextUser();
+        await using var db = ForUser(user.Id);
+        var session = await db.Sessions.SingleAsync(s => s.Id == user.Sessions[0]);
         session.AddRevision(Ir, null, DateTimeOffset.UtcNow);
         await db.SaveChangesAsync();
     }
+
+    [Benchmark]
+    public async Task<AppendedRevision?> EfNoInterceptor()
+    {
+        var user = NextUser();
+        await using var db = WithoutInterceptor();
+        return await db.AppendRevisionAsync(user.Sessions[0], Ir, null, DateTimeOffset.UtcNow);
+    }
+
+    [Benchmark(Baseline = true)]
+    public async Task<object?> Npgsql()
+    {
+        var user = NextUser();
+        await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
+        await using var command = await PreparedAsync(connection, AddSql,
+            (NpgsqlDbType.Uuid, user.Sessions[0]), (NpgsqlDbType.Jsonb, Ir), (NpgsqlDbType.Uuid, Guid.CreateVersion7()));
+        return await command.ExecuteScalarAsync();
+    }
+
+    [Benchmark]
+    public async Task<int> Dapper()
+    {
+        var user = NextUser();
+        await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<int>(
+            Named(AddSql, "@session", "@ir::jsonb", "@id"),
+            new { session = user.Sessions[0], ir = Ir, id = Guid.CreateVersion7() });
+    }
 }
 
-[BenchmarkCategory("append 100 revisions in one SaveChanges")]
+[BenchmarkCategory("append 100 messages in one SaveChanges")]
 public class AppendHundred : Scenario
 {
     private const int Count = 100;
-    private const string Ir = """{"goal":"append"}""";
+    private const string Content = "a benchmark message of ordinary length, a sentence or two of chat";
 
     [Benchmark]
     public async Task EfRls()
     {
-        var (user, sessions) = NextUser();
-        await using var db = ForUser(user);
-        await Append(db, sessions[1]);
+        var user = NextUser();
+        await using var db = ForUser(user.Id);
+        await Append(db, user.Conversations[1]);
     }
 
     [Benchmark]
     public async Task EfNoInterceptor()
     {
-        var (_, sessions) = NextUser();
+        var user = NextUser();
         await using var db = WithoutInterceptor();
-        await Append(db, sessions[1]);
+        await Append(db, user.Conversations[1]);
     }
 
-    /// <summary>One statement: reserve 100 numbers on the session and insert the revisions.</summary>
+    /// <summary>One statement: reserve 100 sequence numbers on the conversation and insert the messages.</summary>
     private const string AppendSql = """
-        WITH s AS (
-            UPDATE public.sessions SET last_revision_number = last_revision_number + $3, current_ir = $2
-             WHERE id = $1 RETURNING id, user_id, last_revision_number)
-        INSERT INTO public.session_revisions (id, session_id, user_id, revision_number, ir, created_at)
-        SELECT gen_random_uuid(), s.id, s.user_id, s.last_revision_number - $3 + n, $2, now() FROM s, generate_series(1, $3) AS n
+        WITH c AS (
+            UPDATE public.conversations SET last_sequence = last_sequence + $3
+             WHERE id = $1 AND archived_at IS NULL RETURNING id, user_id, last_sequence)
+        INSERT INTO public.messages (id, conversation_id, user_id, sequence, role, content, created_at)
+        SELECT gen_random_uuid(), c.id, c.user_id, c.last_sequence - $3 + n, 'user', $2, now() FROM c, generate_series(1, $3) AS n
         """;
 
     [Benchmark(Baseline = true)]
     public async Task<int> Npgsql()
     {
-        var (_, sessions) = NextUser();
+        var user = NextUser();
         await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
         await using var command = await PreparedAsync(connection, AppendSql,
-            (NpgsqlDbType.Uuid, sessions[1]), (NpgsqlDbType.Jsonb, Ir), (NpgsqlDbType.Integer, Count));
+            (NpgsqlDbType.Uuid, user.Conversations[1]), (NpgsqlDbType.Text, Content), (NpgsqlDbType.Integer, Count));
         return await command.ExecuteNonQueryAsync();
     }
 
     [Benchmark]
     public async Task<int> Dapper()
     {
-        var (_, sessions) = NextUser();
+        var user = NextUser();
         await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
         return await connection.ExecuteAsync(
-            Named(AppendSql, "@id", "@ir::jsonb", "@count"),
-            new { id = sessions[1], ir = Ir, count = Count });
+            Named(AppendSql, "@id", "@content", "@count"),
+            new { id = user.Conversations[1], content = Content, count = Count });
     }
 
-    private static async Task Append(DomainDbContext db, Guid sessionId)
+    private static async Task Append(DomainDbContext db, Guid conversationId)
     {
-        var session = await db.Sessions.SingleAsync(s => s.Id == sessionId);
+        var conversation = await db.Conversations.SingleAsync(c => c.Id == conversationId);
         var now = DateTimeOffset.UtcNow;
         for (var i = 0; i < Count; i++)
         {
-            session.AddRevision(Ir, null, now);
+            conversation.AddMessage(MessageRole.User, Content, now);
         }
 
         await db.SaveChangesAsync();
@@ -400,7 +393,7 @@ public class SummaryView : Scenario
     [Benchmark]
     public async Task<List<SummaryRow>> EfRls()
     {
-        var (user, _) = NextUser();
+        var user = NextUser().Id;
         await using var db = ForUser(user);
         return await db.Database.SqlQuery<SummaryRow>($"SELECT id, user_id, title, revision_count, draft_count, hole_count, valid_draft_count FROM public.session_summary WHERE user_id = {user}").ToListAsync();
     }
@@ -408,7 +401,7 @@ public class SummaryView : Scenario
     [Benchmark]
     public async Task<List<SummaryRow>> EfNoInterceptor()
     {
-        var (user, _) = NextUser();
+        var user = NextUser().Id;
         await using var db = WithoutInterceptor();
         return await db.Database.SqlQuery<SummaryRow>($"SELECT id, user_id, title, revision_count, draft_count, hole_count, valid_draft_count FROM public.session_summary WHERE user_id = {user}").ToListAsync();
     }
@@ -416,7 +409,7 @@ public class SummaryView : Scenario
     [Benchmark(Baseline = true)]
     public async Task<List<SummaryRow>> Npgsql()
     {
-        var (user, _) = NextUser();
+        var user = NextUser().Id;
         await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
         await using var command = await PreparedAsync(connection, Sql + "$1", (NpgsqlDbType.Uuid, user));
         await using var reader = await command.ExecuteReaderAsync();
@@ -432,36 +425,40 @@ public class SummaryView : Scenario
     [Benchmark]
     public async Task<List<SummaryRow>> Dapper()
     {
-        var (user, _) = NextUser();
+        var user = NextUser().Id;
         await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
         return [.. await connection.QueryAsync<SummaryRow>(Sql + "@user", new { user })];
     }
 }
 
-/// <summary>Usage ingest, until usage_logs exists: 10,000 revisions into session_revisions per operation.</summary>
-[BenchmarkCategory("ingest 10,000 rows")]
+/// <summary>
+/// Usage ingest into <c>usage_logs</c>, 10,000 rows per operation: binary COPY and Dapper as the owner, EF
+/// <c>AddRange</c> as the service role (the identity the backend records usage with; users cannot write usage).
+/// </summary>
+[BenchmarkCategory("ingest 10,000 usage rows")]
 public class Ingest : Scenario
 {
     public const int Rows = 10_000;
-    private const string Ir = """{"usage":1}""";
 
     [Benchmark(Baseline = true)]
     public async Task<ulong> BinaryCopy()
     {
-        var (user, sessions) = NextUser();
+        var user = NextUser().Id;
         await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
-        var first = await NextNumbersAsync(connection, sessions[2]);
         await using var writer = await connection.BeginBinaryImportAsync(
-            "COPY public.session_revisions (id, session_id, user_id, revision_number, ir, created_at) FROM STDIN (FORMAT BINARY)");
+            "COPY public.usage_logs (id, user_id, service, operation, model, input_tokens, output_tokens, cost_usd, occurred_at) FROM STDIN (FORMAT BINARY)");
         var now = DateTimeOffset.UtcNow;
         for (var i = 0; i < Rows; i++)
         {
             await writer.StartRowAsync();
-            await writer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
-            await writer.WriteAsync(sessions[2], NpgsqlDbType.Uuid);
+            await writer.WriteAsync(Guid.CreateVersion7(now), NpgsqlDbType.Uuid);
             await writer.WriteAsync(user, NpgsqlDbType.Uuid);
-            await writer.WriteAsync(first + i, NpgsqlDbType.Integer);
-            await writer.WriteAsync(Ir, NpgsqlDbType.Jsonb);
+            await writer.WriteAsync("openai", NpgsqlDbType.Varchar);
+            await writer.WriteAsync("chat.completion", NpgsqlDbType.Varchar);
+            await writer.WriteAsync("model-x", NpgsqlDbType.Varchar);
+            await writer.WriteAsync(i % 4000, NpgsqlDbType.Integer);
+            await writer.WriteAsync(i % 700, NpgsqlDbType.Integer);
+            await writer.WriteAsync(0.000125m * (i % 97), NpgsqlDbType.Numeric);
             await writer.WriteAsync(now, NpgsqlDbType.TimestampTz);
         }
 
@@ -469,50 +466,45 @@ public class Ingest : Scenario
     }
 
     [Benchmark]
-    public async Task<int> EfAddRangeRls()
+    public async Task<int> EfAddRangeServiceRole()
     {
-        var (user, sessions) = NextUser();
-        await using var db = ForUser(user);
-        var session = await db.Sessions.SingleAsync(s => s.Id == sessions[2]);
+        var user = NextUser().Id;
+        await using var db = Db.AppContexts.AsServiceRole();
         var now = DateTimeOffset.UtcNow;
+        var records = new UsageRecord[Rows];
         for (var i = 0; i < Rows; i++)
         {
-            session.AddRevision(Ir, null, now);
+            records[i] = UsageRecord.Create(user, "openai", "chat.completion", "model-x", i % 4000, i % 700, 0.000125m * (i % 97), now);
         }
 
+        db.UsageLogs.AddRange(records);
         return await db.SaveChangesAsync();
     }
 
     [Benchmark]
     public async Task<int> DapperMultiRow()
     {
-        var (user, sessions) = NextUser();
+        var user = NextUser().Id;
         await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
-        var first = await NextNumbersAsync(connection, sessions[2]);
+        var now = DateTimeOffset.UtcNow;
         var ids = new Guid[Rows];
-        var numbers = new int[Rows];
+        var input = new int[Rows];
+        var output = new int[Rows];
+        var cost = new decimal[Rows];
         for (var i = 0; i < Rows; i++)
         {
-            ids[i] = Guid.CreateVersion7();
-            numbers[i] = first + i;
+            ids[i] = Guid.CreateVersion7(now);
+            input[i] = i % 4000;
+            output[i] = i % 700;
+            cost[i] = 0.000125m * (i % 97);
         }
 
         return await connection.ExecuteAsync(
             """
-            INSERT INTO public.session_revisions (id, session_id, user_id, revision_number, ir, created_at)
-            SELECT i, @session, @user, n, @ir::jsonb, now() FROM unnest(@ids, @numbers) AS t(i, n)
+            INSERT INTO public.usage_logs (id, user_id, service, operation, model, input_tokens, output_tokens, cost_usd, occurred_at)
+            SELECT i, @user, 'openai', 'chat.completion', 'model-x', t.input, t.output, t.cost, @now
+              FROM unnest(@ids, @input, @output, @cost) AS t(i, input, output, cost)
             """,
-            new { session = sessions[2], user, ir = Ir, ids, numbers });
-    }
-
-    /// <summary>Reserves <see cref="Rows"/> revision numbers on the session and returns the first.</summary>
-    private static async Task<int> NextNumbersAsync(NpgsqlConnection connection, Guid sessionId)
-    {
-        await using var command = new NpgsqlCommand(
-            "UPDATE public.sessions SET last_revision_number = last_revision_number + $2 WHERE id = $1 RETURNING last_revision_number - $2 + 1", connection)
-        {
-            Parameters = { new() { Value = sessionId }, new() { Value = Rows } },
-        };
-        return (int)(await command.ExecuteScalarAsync())!;
+            new { user, now, ids, input, output, cost });
     }
 }
