@@ -9,7 +9,7 @@ public static class DatabaseSchemas
     /// <summary>Tables and views the application and the API roles use.</summary>
     public const string Public = "public";
 
-    /// <summary>Our functions: the claims procedure and trigger functions. Not exposed by the API.</summary>
+    /// <summary>Our functions: the request-context procedure for SQL clients and trigger functions. Not exposed by the API.</summary>
     public const string Private = "domain_private";
 
     /// <summary>Operator-only tables: the EF migrations history and the migration log.</summary>

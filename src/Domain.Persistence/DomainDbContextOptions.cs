@@ -25,7 +25,7 @@ public static class DomainDbContextOptions
     /// The Npgsql settings this layer runs best with, applied unless the connection string sets them itself:
     /// <list type="bullet">
     /// <item><c>No Reset On Close=true</c>: Npgsql would otherwise reset every pooled connection (<c>DISCARD ALL</c>)
-    /// before reuse, throwing away every cached plan, the claims procedure's included. This layer leaves nothing at
+    /// before reuse, throwing away every prepared statement and cached plan. This layer leaves nothing at
     /// session level (claims are transaction-local), so the reset buys nothing.</item>
     /// <item><c>Max Auto Prepare=50; Auto Prepare Min Usages=2</c>: a statement sent twice on a connection is
     /// prepared, so PostgreSQL plans it once per connection instead of on every call. RLS makes planning the larger

@@ -6,9 +6,10 @@ namespace Domain.Persistence.Rls;
 
 /// <summary>
 /// Makes every command EF sends carry the context's claims. Inside a transaction the claims were set when the
-/// transaction started (<see cref="ClaimsTransactionInterceptor"/>); outside one, the claims procedure is
-/// prepended to the command. SaveChanges outside a transaction, ambient transactions and error barriers cannot
-/// be made safe and throw <see cref="RlsContextException"/> before anything is sent.
+/// transaction started (<see cref="ClaimsTransactionInterceptor"/>); outside one, the claims statement is
+/// prepended to the command and its result skipped before EF reads the command's own. SaveChanges outside a
+/// transaction and ambient transactions cannot be made safe and throw <see cref="RlsContextException"/> before
+/// anything is sent.
 /// </summary>
 public sealed class ClaimsCommandInterceptor : DbCommandInterceptor
 {
@@ -51,18 +52,58 @@ public sealed class ClaimsCommandInterceptor : DbCommandInterceptor
     }
 
     /// <inheritdoc />
-    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    public override DbDataReader ReaderExecuted(DbCommand command, CommandExecutedEventData eventData, DbDataReader result)
     {
-        Prepare(command, eventData);
+        if (RequestContext.IsPrepended(command))
+        {
+            RequestContext.SkipPrepended(result);
+        }
+
         return result;
     }
 
     /// <inheritdoc />
+    public override async ValueTask<DbDataReader> ReaderExecutedAsync(
+        DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
+    {
+        if (RequestContext.IsPrepended(command))
+        {
+            await RequestContext.SkipPrependedAsync(result, cancellationToken);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// A scalar outside a transaction would be the claims statement's first value, so the command runs here as a
+    /// reader instead and EF gets the first value of the command's own result.
+    /// </summary>
+    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    {
+        Prepare(command, eventData);
+        if (!RequestContext.IsPrepended(command))
+        {
+            return result;
+        }
+
+        using var reader = command.ExecuteReader();
+        RequestContext.SkipPrepended(reader);
+        return InterceptionResult<object>.SuppressWithResult(reader.Read() ? reader.GetValue(0) : null!);
+    }
+
+    /// <inheritdoc cref="ScalarExecuting"/>
     public override async ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
     {
         await PrepareAsync(command, eventData, cancellationToken);
-        return result;
+        if (!RequestContext.IsPrepended(command))
+        {
+            return result;
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await RequestContext.SkipPrependedAsync(reader, cancellationToken);
+        return InterceptionResult<object>.SuppressWithResult(await reader.ReadAsync(cancellationToken) ? reader.GetValue(0) : null!);
     }
 
     internal static DomainDbContext ContextOf(DbContext? context)

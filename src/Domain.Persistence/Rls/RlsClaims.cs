@@ -18,18 +18,19 @@ public sealed class RlsClaims
     /// <summary>The backend role; it bypasses RLS (BYPASSRLS).</summary>
     public const string ServiceRole = "service_role";
 
-    private RlsClaims(string role, Guid? userId, string json)
+    private RlsClaims(string role, Guid? userId, JsonObject claims)
     {
         Role = role;
         UserId = userId;
-        Json = json;
+        Json = claims.ToJsonString();
+        Subject = claims["sub"] is JsonValue sub && sub.TryGetValue(out string? value) ? value : string.Empty;
     }
 
     /// <summary>A caller without identity.</summary>
-    public static RlsClaims Anonymous { get; } = new(AnonRole, null, Serialize(new JsonObject { ["role"] = AnonRole }));
+    public static RlsClaims Anonymous { get; } = new(AnonRole, null, new JsonObject { ["role"] = AnonRole });
 
     /// <summary>The service role: every row, no RLS. Use for trusted backend work only.</summary>
-    public static RlsClaims Service { get; } = new(ServiceRole, null, Serialize(new JsonObject { ["role"] = ServiceRole }));
+    public static RlsClaims Service { get; } = new(ServiceRole, null, new JsonObject { ["role"] = ServiceRole });
 
     /// <summary>The database role the transaction switches to: anon, authenticated or service_role.</summary>
     public string Role { get; }
@@ -39,6 +40,9 @@ public sealed class RlsClaims
 
     /// <summary>The claims as the JSON text sent to <c>request.jwt.claims</c>.</summary>
     public string Json { get; }
+
+    /// <summary>The <c>sub</c> claim as sent to <c>request.jwt.claim.sub</c>; empty when the claims have none.</summary>
+    internal string Subject { get; }
 
     /// <summary>
     /// A signed-in user. <paramref name="appMetadata"/> is server-controlled metadata
@@ -72,7 +76,7 @@ public sealed class RlsClaims
         }
 
         claims["app_metadata"] = metadata;
-        return new RlsClaims(AuthenticatedRole, userId, Serialize(claims));
+        return new RlsClaims(AuthenticatedRole, userId, claims);
     }
 
     /// <summary>A signed-in user whose server-controlled <c>app_metadata.role</c> is <c>admin</c>.</summary>
@@ -103,9 +107,9 @@ public sealed class RlsClaims
         switch (role)
         {
             case AnonRole:
-                return new RlsClaims(AnonRole, null, Serialize(payload));
+                return new RlsClaims(AnonRole, null, payload);
             case ServiceRole:
-                return new RlsClaims(ServiceRole, null, Serialize(payload));
+                return new RlsClaims(ServiceRole, null, payload);
             case AuthenticatedRole:
                 var sub = payload["sub"] is JsonValue subValue && subValue.TryGetValue(out string? s) ? s : null;
                 if (!Guid.TryParse(sub, out var userId) || userId == Guid.Empty)
@@ -113,7 +117,7 @@ public sealed class RlsClaims
                     throw new ArgumentException("An authenticated JWT needs a UUID 'sub' claim.", nameof(payloadJson));
                 }
 
-                return new RlsClaims(AuthenticatedRole, userId, Serialize(payload));
+                return new RlsClaims(AuthenticatedRole, userId, payload);
             default:
                 throw new ArgumentException(
                     $"JWT role '{role}' is not one of {AnonRole}, {AuthenticatedRole}, {ServiceRole}.", nameof(payloadJson));
@@ -122,6 +126,4 @@ public sealed class RlsClaims
 
     /// <inheritdoc />
     public override string ToString() => UserId is { } id ? $"{Role}:{id}" : Role;
-
-    private static string Serialize(JsonObject claims) => claims.ToJsonString();
 }
