@@ -58,13 +58,18 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
     public IReadOnlyList<BenchUser> Users { get; private set; } = [];
 
     /// <summary>
-    /// Appended to the EF connection strings: empty by default (the data layer's own settings, with automatic
-    /// preparation), <c>;Max Auto Prepare=0</c> with <c>--no-prepare</c> (as behind a transaction-mode pooler).
+    /// Appended to every connection string before the data layer's tuning: empty by default (the layer's own
+    /// settings, with automatic preparation), <c>;Max Auto Prepare=0</c> with <c>--no-prepare</c> (as behind a
+    /// transaction-mode pooler). Raw Npgsql prepares its commands explicitly either way.
     /// </summary>
-    public static string EfSettings { get; set; } = string.Empty;
+    public static string ConnectionSettings { get; set; } = string.Empty;
 
-    /// <summary>The owner connection for EF without the interceptor, with the same Npgsql settings the RLS path gets.</summary>
-    public string OwnerEfConnectionString => DomainDbContextOptions.Tuned(OwnerConnectionString + EfSettings);
+    /// <summary>
+    /// The owner's connection with exactly the Npgsql settings the RLS path gets (<see cref="DomainDbContextOptions.Tuned"/>):
+    /// EF without the interceptor, raw Npgsql and Dapper all use it, so no variant is measured with a handicap such
+    /// as Npgsql's default reset of every pooled connection.
+    /// </summary>
+    public string OwnerTunedConnectionString => DomainDbContextOptions.Tuned(OwnerConnectionString + ConnectionSettings);
 
     public static async Task<BenchmarkDatabase> OpenAsync(BenchmarkScale scale)
     {
@@ -96,8 +101,8 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
 
         await AppLoginRole.EnsureAsync(database.OwnerConnectionString);
         database.AppConnectionString = AppLoginRole.ConnectionStringFor(database.OwnerConnectionString);
-        database.AppContexts = new DomainDbContextFactory(DomainDbContextOptions.Create(database.AppConnectionString + EfSettings));
-        database.OwnerDataSource = NpgsqlDataSource.Create(database.OwnerConnectionString);
+        database.AppContexts = new DomainDbContextFactory(DomainDbContextOptions.Create(database.AppConnectionString + ConnectionSettings));
+        database.OwnerDataSource = NpgsqlDataSource.Create(database.OwnerTunedConnectionString);
         database.Users = await database.LoadAsync(scale);
         Current = database;
         return database;

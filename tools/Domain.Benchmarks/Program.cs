@@ -17,7 +17,7 @@ var scale = quick ? BenchmarkScale.Quick : BenchmarkScale.Full;
 if (args.Contains("--no-prepare"))
 {
     // As behind a transaction-mode pooler: the data layer's automatic preparation off.
-    BenchmarkDatabase.EfSettings = ";Max Auto Prepare=0";
+    BenchmarkDatabase.ConnectionSettings = ";Max Auto Prepare=0";
 }
 
 Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
@@ -44,7 +44,7 @@ var config = ManualConfig.CreateEmpty()
 var selected = Scenarios(filter);
 var summaries = BenchmarkRunner.Run(selected, config);
 
-var table = MarkdownTable(summaries, scale, database.ServerDescription, job.Id + (BenchmarkDatabase.EfSettings.Length > 0 ? ", EF with Max Auto Prepare=0" : string.Empty));
+var table = MarkdownTable(summaries, scale, database.ServerDescription, job.Id + (BenchmarkDatabase.ConnectionSettings.Length > 0 ? ", Max Auto Prepare=0 (raw Npgsql still prepares)" : string.Empty));
 Console.WriteLine();
 Console.WriteLine(table);
 if (output is not null)

@@ -34,7 +34,7 @@ public abstract class Scenario
 
     /// <summary>The same model and Npgsql settings as the RLS path, without the claims interceptors, pooled the same way.</summary>
     private static readonly Lazy<PooledDbContextFactory<DomainDbContext>> NoInterceptor = new(() => new(
-        new DbContextOptionsBuilder<DomainDbContext>().UseDomainModel(BenchmarkDatabase.Current.OwnerEfConnectionString).Options));
+        new DbContextOptionsBuilder<DomainDbContext>().UseDomainModel(BenchmarkDatabase.Current.OwnerTunedConnectionString).Options));
 
     private int _next;
 
