@@ -1,3 +1,4 @@
+using System.Globalization;
 using Domain.Persistence.Rls;
 using Domain.Conversations;
 using Domain.Sessions;
@@ -54,9 +55,21 @@ public static class DomainDbContextOptions
         return builder.ConnectionString;
     }
 
-    /// <summary>Supabase's shared pooler (Supavisor) runs transaction mode on port 6543 and session mode on 5432.</summary>
+    /// <summary>
+    /// Supabase's shared pooler (Supavisor) runs transaction mode on port 6543 and session mode on 5432. Npgsql also
+    /// takes the port from <c>Host=name:port</c> (one host or several), where it overrides <c>Port</c>.
+    /// </summary>
     internal static bool IsTransactionModePooler(NpgsqlConnectionStringBuilder builder)
-        => builder.Port == 6543 && (builder.Host ?? string.Empty).Contains("pooler.supabase.com", StringComparison.OrdinalIgnoreCase);
+        => (builder.Host ?? string.Empty).Split(',', StringSplitOptions.TrimEntries).Any(host =>
+            host.Contains("pooler.supabase.com", StringComparison.OrdinalIgnoreCase) && PortOf(host, builder.Port) == 6543);
+
+    private static int PortOf(string host, int port)
+    {
+        var colon = host.LastIndexOf(':');
+        return colon > 0 && int.TryParse(host.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var explicitPort)
+            ? explicitPort
+            : port;
+    }
 
     private static bool Mentions(string connectionString, params string[] keys)
         => keys.Any(key => connectionString.Contains(key, StringComparison.OrdinalIgnoreCase));

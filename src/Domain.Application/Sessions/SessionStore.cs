@@ -74,8 +74,9 @@ public sealed class SessionStore(
 
     /// <summary>
     /// Appends a revision in one statement and one round trip (<see cref="SessionCommands.AppendRevisionAsync"/>).
-    /// When nothing was written, the session is loaded to say why: not found (or not the caller's), or the domain's
-    /// own error for a session that is not active.
+    /// When nothing was written, the session is loaded to say why: not found (or not the caller's), the domain's
+    /// own error for a session that is not active, or <see cref="RlsViolationException"/> for a session the caller
+    /// may read but not change (an admin's view of another user's session).
     /// </summary>
     public async Task<SessionRevisionDto> AddRevisionAsync(
         RlsClaims caller, Guid sessionId, AddRevisionRequest request, CancellationToken cancellationToken = default)
@@ -91,6 +92,13 @@ public sealed class SessionStore(
 
         var session = await FindAsync(context.Sessions.AsNoTracking(), sessionId, cancellationToken);
         session.AddRevision(request.Ir, request.ChangeSummary, now);
+        if (caller.UserId is { } userId && session.UserId != userId)
+        {
+            // Admins read every session but change only their own: the update policy matched no row. Retrying cannot help.
+            throw new RlsViolationException(
+                $"Session {sessionId} belongs to another user; only its owner may add a revision. Nothing was saved.");
+        }
+
         throw new ConcurrencyConflictException(
             $"Session {sessionId} changed while the revision was being added; nothing was saved. Retry.");
     }

@@ -1,4 +1,5 @@
 using Domain.Persistence.Errors;
+using Domain.Persistence.Rls;
 using Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -35,14 +36,21 @@ public static class SessionCommands
     /// <summary>
     /// Appends a revision to session <paramref name="sessionId"/> as <see cref="Session.AddRevision"/> would (same
     /// checks, next number, current IR follows), without loading the session: one round trip instead of four.
-    /// Returns null, having written nothing, when the caller cannot change the session or it is not active; the
-    /// caller decides which error that is (see <c>SessionStore.AddRevisionAsync</c>).
+    /// Returns null, having written nothing, when the caller cannot change the session (anon never can; nothing is
+    /// sent) or it is not active; the caller decides which error that is (see <c>SessionStore.AddRevisionAsync</c>).
     /// </summary>
     /// <exception cref="Domain.Common.DomainException">The IR or the summary breaks the model's rules; nothing was sent.</exception>
     public static async Task<AppendedRevision?> AppendRevisionAsync(
         this DomainDbContext db, Guid sessionId, string irJson, string? changeSummary, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var (ir, summary) = SessionRevision.Validate(irJson, changeSummary);
+        if (db.Claims.Role == RlsClaims.AnonRole)
+        {
+            // anon holds no write grant on these tables, so PostgreSQL would refuse the whole statement (42501) instead
+            // of matching no row. anon can change no session, which is what null says.
+            return null;
+        }
+
         var id = Guid.CreateVersion7(now);
         List<int> numbers;
         try

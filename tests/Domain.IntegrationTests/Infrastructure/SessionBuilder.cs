@@ -19,4 +19,25 @@ public static class SessionBuilder
         await context.SaveChangesAsync();
         return session;
     }
+
+    /// <summary>A session of <paramref name="userId"/> with one revision, then finalized or archived as asked.</summary>
+    public static async Task<Session> SessionInStatusAsync(this MigratedDatabase database, Guid userId, SessionStatus status)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        await using var context = database.ContextFor(RlsClaims.ForUser(userId));
+        var session = Session.Create(userId, status.ToString(), null, now);
+        session.AddRevision("""{"step":1}""", "first", now);
+        if (status == SessionStatus.Finalized)
+        {
+            session.FinalizeSession(now);
+        }
+        else if (status == SessionStatus.Archived)
+        {
+            session.Archive(now);
+        }
+
+        context.Sessions.Add(session);
+        await context.SaveChangesAsync();
+        return session;
+    }
 }

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using Domain.IntegrationTests.Infrastructure;
+using Domain.Persistence;
+using Domain.Persistence.Errors;
+using Domain.Persistence.Rls;
+using Domain.Sessions;
+using Microsoft.EntityFrameworkCore;
+
+namespace Domain.IntegrationTests.Security;
+
+/// <summary>
+/// Contexts come from EF's context pool, over a pool of ONE physical connection: the next lease is the instance the
+/// previous caller returned, on the connection that caller used, so whatever the reset misses shows here.
+/// </summary>
+public sealed class ContextPoolTests(MigratedDatabase database) : DatabaseTest(database)
+{
+    private sealed record Seen(string? Claims, string CurrentUser);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ContextReturnedByAUser_LeasedAgainAsAnon_ActsAsAnon_AndSeesNoRow(bool disposeAsync)
+    {
+        var contexts = SingleConnectionContexts();
+        var alice = await Database.CreateUserAsync();
+        await Database.SessionWithOneOfEachAsync(alice);
+
+        var first = contexts.ForUser(alice);
+        Assert.Equal(1, await first.Sessions.CountAsync());
+        await ReturnAsync(first, disposeAsync);
+        Assert.Same(RlsClaims.Anonymous, first.Claims);
+
+        await using var next = contexts.CreateDbContext();
+
+        Assert.Same(first, next);
+        Assert.Same(RlsClaims.Anonymous, next.Claims);
+        Assert.Equal(0, await next.Sessions.CountAsync());
+        Assert.Equal(0, await next.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM public.sessions").SingleAsync());
+        AssertSeen(next, "anon", sub: null);
+        Assert.Empty(next.ChangeTracker.Entries());
+    }
+
+    [Fact]
+    public async Task ContextReturnedInsideAUsersTransaction_LeasedAgainAsAnon_SeesNoRow_InOrOutOfATransaction()
+    {
+        var contexts = SingleConnectionContexts();
+        var alice = await Database.CreateUserAsync();
+        await Database.SessionWithOneOfEachAsync(alice);
+
+        var first = contexts.ForUser(alice);
+        var transaction = await first.Database.BeginTransactionAsync();
+        Assert.Equal(1, await first.Sessions.CountAsync());
+        await first.DisposeAsync();
+        await transaction.DisposeAsync();
+
+        await using var next = contexts.AsAnon();
+
+        Assert.Same(first, next);
+        Assert.Null(next.Database.CurrentTransaction);
+        Assert.Equal(0, await next.Sessions.CountAsync());
+        await using var own = await next.Database.BeginTransactionAsync();
+        Assert.Equal(0, await next.Sessions.CountAsync());
+        AssertSeen(next, "anon", sub: null);
+    }
+
+    [Fact]
+    public async Task ReusedContext_StillSavesInsideATransaction_EvenAfterTheLastCallerTurnedThatOff()
+    {
+        var contexts = SingleConnectionContexts();
+        var alice = await Database.CreateUserAsync();
+
+        var first = contexts.ForUser(alice);
+        Assert.Equal(AutoTransactionBehavior.Always, first.Database.AutoTransactionBehavior);
+        first.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
+        await first.DisposeAsync();
+
+        await using var next = contexts.ForUser(alice);
+
+        Assert.Same(first, next);
+        Assert.Equal(AutoTransactionBehavior.Always, next.Database.AutoTransactionBehavior);
+        next.Sessions.Add(Session.Create(alice, "saved", null, Clock.GetUtcNow()));
+        await next.SaveChangesAsync();
+        Assert.Equal(1L, await Database.ScalarAsync<long>("SELECT count(*) FROM public.sessions WHERE user_id = @u", ("u", alice)));
+    }
+
+    [Fact]
+    public async Task ReusedContext_SaveChanges_WritesAsTheNewCaller_NotThePreviousOne()
+    {
+        var contexts = SingleConnectionContexts();
+        var alice = await Database.CreateUserAsync();
+        var bob = await Database.CreateUserAsync();
+        DomainDbContext first;
+        await using (var db = contexts.ForUser(alice))
+        {
+            first = db;
+            db.Sessions.Add(Session.Create(alice, "alice's", null, Clock.GetUtcNow()));
+            await db.SaveChangesAsync();
+        }
+
+        using (var db = contexts.ForUser(bob))
+        {
+            Assert.Same(first, db);
+            Assert.Empty(db.ChangeTracker.Entries());
+            Assert.Equal(0, await db.Sessions.CountAsync());
+            db.Sessions.Add(Session.Create(bob, "bob's", null, Clock.GetUtcNow()));
+            await db.SaveChangesAsync();
+            AssertSeen(db, "authenticated", bob.ToString());
+
+            db.Sessions.Add(Session.Create(alice, "planted by bob", null, Clock.GetUtcNow()));
+            await Assert.ThrowsAsync<RlsViolationException>(() => db.SaveChangesAsync());
+        }
+
+        Assert.Equal("alice's", await Database.ScalarAsync<string>("SELECT string_agg(title, ',') FROM public.sessions WHERE user_id = @u", ("u", alice)));
+        Assert.Equal("bob's", await Database.ScalarAsync<string>("SELECT string_agg(title, ',') FROM public.sessions WHERE user_id = @u", ("u", bob)));
+    }
+
+    private DomainDbContextFactory SingleConnectionContexts()
+        => new(DomainDbContextOptions.Create(Database.Server.AppConnectionTo(Database.DatabaseName, maxPoolSize: 1, noResetOnClose: true)));
+
+    private static async Task ReturnAsync(DomainDbContext context, bool disposeAsync)
+    {
+        if (disposeAsync)
+        {
+            await context.DisposeAsync();
+        }
+        else
+        {
+            context.Dispose();
+        }
+    }
+
+    private static void AssertSeen(DomainDbContext db, string role, string? sub)
+    {
+        var seen = db.Database
+            .SqlQueryRaw<Seen>("SELECT current_setting('request.jwt.claims', true) AS claims, current_user::text AS \"current_user\"")
+            .AsEnumerable()
+            .Single();
+        Assert.Equal(role, seen.CurrentUser);
+        Assert.NotNull(seen.Claims);
+        using var claims = JsonDocument.Parse(seen.Claims);
+        Assert.Equal(role, claims.RootElement.GetProperty("role").GetString());
+        Assert.Equal(sub, claims.RootElement.TryGetProperty("sub", out var value) ? value.GetString() : null);
+    }
+}
