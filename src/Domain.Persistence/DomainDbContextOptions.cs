@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Domain.Persistence.Rls;
 using Domain.Conversations;
@@ -38,15 +39,16 @@ public static class DomainDbContextOptions
     public static string Tuned(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!Mentions(connectionString, "No Reset On Close", "NoResetOnClose"))
+        var given = KeysOf(connectionString);
+        if (!given.Contains("noresetonclose"))
         {
             builder.NoResetOnClose = true;
         }
 
-        if (!Mentions(connectionString, "Max Auto Prepare", "MaxAutoPrepare") && !IsTransactionModePooler(builder))
+        if (!given.Contains("maxautoprepare") && !IsTransactionModePooler(builder))
         {
             builder.MaxAutoPrepare = 50;
-            if (!Mentions(connectionString, "Auto Prepare Min Usages", "AutoPrepareMinUsages"))
+            if (!given.Contains("autoprepareminusages"))
             {
                 builder.AutoPrepareMinUsages = 2;
             }
@@ -71,8 +73,14 @@ public static class DomainDbContextOptions
             : port;
     }
 
-    private static bool Mentions(string connectionString, params string[] keys)
-        => keys.Any(key => connectionString.Contains(key, StringComparison.OrdinalIgnoreCase));
+    /// <summary>The keys the connection string sets, lower case without spaces (<c>No Reset On Close</c> and <c>NoResetOnClose</c> alike).</summary>
+    private static HashSet<string> KeysOf(string connectionString)
+    {
+        var parsed = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        return parsed.Keys.Cast<string>()
+            .Select(key => key.Replace(" ", string.Empty, StringComparison.Ordinal).ToLowerInvariant())
+            .ToHashSet(StringComparer.Ordinal);
+    }
 
     /// <summary>
     /// Provider and model configuration without the claims interceptors: only for the migrating context,

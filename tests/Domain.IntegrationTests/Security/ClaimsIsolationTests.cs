@@ -28,9 +28,11 @@ public sealed class ClaimsIsolationTests(MigratedDatabase database) : DatabaseTe
         var now = Clock.GetUtcNow();
 
         // LINQ, async and sync.
+        int backend;
         await using (var db = contexts.ForUser(alice))
         {
             Assert.Equal([aliceSession.Id], await db.Sessions.Select(s => s.Id).ToListAsync());
+            backend = await db.Database.SqlQueryRaw<int>("SELECT pg_backend_pid() AS \"Value\"").SingleAsync();
         }
 
         using (var db = contexts.ForUser(bob))
@@ -102,8 +104,11 @@ public sealed class ClaimsIsolationTests(MigratedDatabase database) : DatabaseTe
         Assert.Equal("bob renamed", await Database.ScalarAsync<string>("SELECT title FROM public.sessions WHERE id = @id", ("id", bobSession.Id)));
         Assert.Equal(2, await Database.ScalarAsync<int>("SELECT revision_count FROM public.sessions WHERE id = @id", ("id", aliceSession.Id)));
 
-        // Nothing session-level is left on the physical connection for whoever uses it next.
-        await using var raw = new NpgsqlConnection(SingleConnectionString(noResetOnClose));
+        // Nothing session-level is left on the physical connection for whoever uses it next. The probe goes past EF
+        // on a context's own connection: EF keeps its own pool (a data source with the enum mappings), so a plain
+        // NpgsqlConnection with the same string would be another physical connection.
+        await using var next = contexts.AsAnon();
+        var raw = (NpgsqlConnection)next.Database.GetDbConnection();
         await raw.OpenAsync();
         await using var probe = new NpgsqlCommand(
             "SELECT coalesce(current_setting('request.jwt.claims', true), ''), current_user::text, pg_backend_pid()", raw);
@@ -111,6 +116,7 @@ public sealed class ClaimsIsolationTests(MigratedDatabase database) : DatabaseTe
         Assert.True(await reader.ReadAsync());
         Assert.Equal(string.Empty, reader.GetString(0));
         Assert.Equal(TestServer.AppRole, reader.GetString(1));
+        Assert.Equal(backend, reader.GetInt32(2));
     }
 
     [Fact]

@@ -100,31 +100,57 @@ public sealed class ClaimsStatementTests(MigratedDatabase database) : DatabaseTe
         var alice = await Database.CreateUserAsync();
         var bob = await Database.CreateUserAsync();
         var bobSession = await Database.SessionWithOneOfEachAsync(bob);
-        var connectionString = Database.Server.AppConnectionTo(Database.DatabaseName, maxPoolSize: 1, noResetOnClose: true);
+        // A pool of its own (the application name keys it), dropped at the end: the point of the test is a
+        // connection that keeps session-level settings, and no other test may inherit it.
+        var contexts = new DomainDbContextFactory(DomainDbContextOptions.Create(
+            Database.Server.AppConnectionTo(Database.DatabaseName, maxPoolSize: 1, noResetOnClose: true) + ";Application Name=stale-session-claims"));
 
         // Another client of the same pooled connection (a pooler in transaction mode, say) left bob's claims behind
-        // at session level, in the legacy settings auth.uid() and auth.role() read first.
-        await using (var raw = new NpgsqlConnection(connectionString))
-        {
-            await raw.OpenAsync();
-            await using var leak = new NpgsqlCommand(
-                $"SET request.jwt.claim.sub = '{bob}'; SET request.jwt.claim.role = 'service_role'; SET request.jwt.claims = '{{\"sub\":\"{bob}\"}}'",
-                raw);
-            await leak.ExecuteNonQueryAsync();
-        }
-
-        var contexts = new DomainDbContextFactory(DomainDbContextOptions.Create(connectionString));
-        await using (var db = contexts.ForUser(alice))
-        {
-            Assert.Equal(alice, await ScalarAsync(db, "SELECT auth.uid()"));
-            Assert.Equal(RlsClaims.AuthenticatedRole, await ScalarAsync(db, "SELECT auth.role()"));
-            Assert.Empty(await db.Sessions.ToListAsync());
-        }
-
+        // at session level, in the legacy settings auth.uid() and auth.role() read first. Sent on the context's own
+        // connection, past EF and its interceptors, so it lands on the physical connection the contexts share.
+        int leakedOn;
         await using (var db = contexts.AsAnon())
         {
-            Assert.Equal(DBNull.Value, await ScalarAsync(db, "SELECT auth.uid()"));
-            Assert.Empty(await db.Sessions.Where(s => s.Id == bobSession.Id).ToListAsync());
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            await connection.OpenAsync();
+            await using var leak = new NpgsqlCommand(
+                $"SET request.jwt.claim.sub = '{bob}'; SET request.jwt.claim.role = 'service_role'; SET request.jwt.claims = '{{\"sub\":\"{bob}\"}}'; "
+                + "SELECT pg_backend_pid()",
+                connection);
+            leakedOn = (int)(await leak.ExecuteScalarAsync())!;
+            await connection.CloseAsync();
+        }
+
+        try
+        {
+            await using (var db = contexts.ForUser(alice))
+            {
+                Assert.Equal(leakedOn, await ScalarAsync(db, "SELECT pg_backend_pid()"));
+                Assert.Equal(alice, await ScalarAsync(db, "SELECT auth.uid()"));
+                Assert.Equal(RlsClaims.AuthenticatedRole, await ScalarAsync(db, "SELECT auth.role()"));
+                Assert.Empty(await db.Sessions.ToListAsync());
+            }
+
+            await using (var db = contexts.AsAnon())
+            {
+                Assert.Equal(leakedOn, await ScalarAsync(db, "SELECT pg_backend_pid()"));
+                Assert.Equal(DBNull.Value, await ScalarAsync(db, "SELECT auth.uid()"));
+                Assert.Empty(await db.Sessions.Where(s => s.Id == bobSession.Id).ToListAsync());
+            }
+
+            await using (var db = contexts.AsAnon())
+            {
+                // Still there at session level, outside any transaction: the statement only ever covered its own.
+                var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+                await connection.OpenAsync();
+                await using var probe = new NpgsqlCommand("SELECT current_setting('request.jwt.claim.sub')", connection);
+                Assert.Equal(bob.ToString(), await probe.ExecuteScalarAsync());
+            }
+        }
+        finally
+        {
+            await using var db = contexts.AsAnon();
+            NpgsqlConnection.ClearPool((NpgsqlConnection)db.Database.GetDbConnection());
         }
     }
 

@@ -192,7 +192,7 @@ public sealed class AppendRevisionTests(MigratedDatabase database) : DatabaseTes
         }
 
         var command = Assert.Single(counter.Commands);
-        Assert.Contains("set_request_context", command, StringComparison.Ordinal);
+        Assert.StartsWith(RequestContext.StatementSql, command, StringComparison.Ordinal);
         Assert.Contains("INSERT INTO public.session_revisions", command, StringComparison.Ordinal);
         Assert.Equal(0, counter.TransactionsStarted);
 

@@ -81,6 +81,17 @@ public sealed class TunedConnectionStringTests
         Assert.Equal(once, DomainDbContextOptions.Tuned(once));
     }
 
+    [Theory]
+    [InlineData("Password='No Reset On Close=false;MaxAutoPrepare=0'")]
+    [InlineData("Application Name=MaxAutoPrepare NoResetOnClose")]
+    public void Tuned_WhenASettingsNameAppearsOnlyInsideAValue_StillAppliesTheDefaults(string setting)
+    {
+        var tuned = Tuned($"Host=db.example.test;Database=app;Username=app_user;{setting}");
+
+        Assert.True(tuned.NoResetOnClose);
+        Assert.Equal(50, tuned.MaxAutoPrepare);
+    }
+
     private static NpgsqlConnectionStringBuilder Tuned(string connectionString) => new(DomainDbContextOptions.Tuned(connectionString));
 
     private static (int MaxAutoPrepare, int MinUsages) AutoPrepare(NpgsqlConnectionStringBuilder builder)
