@@ -359,16 +359,17 @@ public sealed class UsageRecorderTests(MigratedDatabase database) : DatabaseTest
         {
             calls = records.ConvertAll(r => recorder.RecordAsync(r).AsTask());
             stopping = recorder.StopAsync(default);
-            foreach (var waiting in calls.Where(c => !c.IsCompleted))
-            {
-                await Assert.ThrowsAsync<InvalidOperationException>(() => waiting.WaitAsync(Hang));
-            }
+
+            // The writer is blocked, yet no call is left waiting: the stop refuses every one still waiting for room.
+            await Task.WhenAll(calls.Select(c => c.ContinueWith(_ => { }, TaskScheduler.Default))).WaitAsync(Hang);
         }
 
         await stopping.WaitAsync(Hang);
 
         var accepted = records.Where((_, i) => calls[i].IsCompletedSuccessfully).ToList();
+        var refused = calls.Where(c => !c.IsCompletedSuccessfully).ToList();
         Assert.InRange(accepted.Count, 10, 15);
+        Assert.All(refused, c => Assert.IsType<InvalidOperationException>(c.Exception?.InnerException));
         Assert.Equal(Expected(accepted), await StoredAsync());
     }
 
