@@ -1,3 +1,4 @@
+using Domain.Persistence.Usage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,7 +10,7 @@ public static class PersistenceServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="DomainDbContextFactory"/> (and <see cref="IDbContextFactory{TContext}"/>, which acts as
-    /// anon). Throws at once when <paramref name="connectionString"/> is missing or a placeholder.
+    /// anon) and the <see cref="UsageLogWriter"/>. Throws at once when <paramref name="connectionString"/> is missing or a placeholder.
     /// </summary>
     public static IServiceCollection AddDomainPersistence(this IServiceCollection services, string? connectionString)
     {
@@ -18,6 +19,7 @@ public static class PersistenceServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton<DomainDbContextFactory>();
         services.AddSingleton<IDbContextFactory<DomainDbContext>>(sp => sp.GetRequiredService<DomainDbContextFactory>());
+        services.AddSingleton<UsageLogWriter>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

@@ -55,7 +55,11 @@ if (output is not null)
 
 static Type[] Scenarios(string? filter)
 {
-    Type[] all = [typeof(ReadById), typeof(KeysetPage), typeof(LoadAggregate), typeof(AddRevision), typeof(AppendHundred), typeof(SummaryView), typeof(Ingest)];
+    Type[] all =
+    [
+        typeof(ReadById), typeof(KeysetPage), typeof(LoadAggregate), typeof(AddRevision), typeof(AppendHundred), typeof(SummaryView), typeof(Ingest),
+        typeof(IngestThroughRecorder), typeof(RecordOne),
+    ];
     return [.. all.Where(t => filter is null || t.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))];
 }
 
@@ -74,27 +78,35 @@ static string MarkdownTable(IEnumerable<Summary> summaries, BenchmarkScale scale
     text.AppendLine();
     text.AppendLine("| scenario | variant | median | ratio to raw Npgsql | rows/s |");
     text.AppendLine("| --- | --- | ---: | ---: | ---: |");
-    foreach (var group in reports.GroupBy(r => r.BenchmarkCase.Descriptor.Type))
+    // Grouped by category, so that classes sharing one (Ingest, IngestThroughRecorder) form one group with one baseline.
+    foreach (var group in reports.GroupBy(r => Category(r.BenchmarkCase.Descriptor.Type)))
     {
-        var category = group.Key.GetCustomAttributes(typeof(BenchmarkDotNet.Attributes.BenchmarkCategoryAttribute), false)
-            .Cast<BenchmarkDotNet.Attributes.BenchmarkCategoryAttribute>().SelectMany(c => c.Categories).FirstOrDefault() ?? group.Key.Name;
         var baseline = group.FirstOrDefault(r => r.BenchmarkCase.Descriptor.Baseline)?.ResultStatistics!.Median;
         foreach (var report in group)
         {
             var median = report.ResultStatistics!.Median;
             var ratio = baseline is { } b && b > 0 ? (median / b).ToString("0.00", CultureInfo.InvariantCulture) + "×" : "-";
-            var rows = group.Key == typeof(Ingest) ? (Ingest.Rows / (median / 1e9)).ToString("N0", CultureInfo.InvariantCulture) : string.Empty;
+            var rows = RowsPerOperation(report.BenchmarkCase.Descriptor.Type) is { } n
+                ? (n / (median / 1e9)).ToString("N0", CultureInfo.InvariantCulture)
+                : string.Empty;
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {category} | {report.BenchmarkCase.Descriptor.WorkloadMethod.Name} | {Format(median)} | {ratio} | {rows} |");
+                $"| {group.Key} | {report.BenchmarkCase.Descriptor.WorkloadMethod.Name} | {Format(median)} | {ratio} | {rows} |");
         }
     }
 
     return text.ToString();
 }
 
+static string Category(Type type) => type.GetCustomAttributes(typeof(BenchmarkDotNet.Attributes.BenchmarkCategoryAttribute), false)
+    .Cast<BenchmarkDotNet.Attributes.BenchmarkCategoryAttribute>().SelectMany(c => c.Categories).FirstOrDefault() ?? type.Name;
+
+static int? RowsPerOperation(Type type)
+    => type == typeof(Ingest) ? Ingest.Rows : type == typeof(IngestThroughRecorder) ? IngestThroughRecorder.Rows : null;
+
 static string Format(double nanoseconds) => nanoseconds switch
 {
     >= 1e9 => (nanoseconds / 1e9).ToString("0.00 's'", CultureInfo.InvariantCulture),
     >= 1e6 => (nanoseconds / 1e6).ToString("0.00 'ms'", CultureInfo.InvariantCulture),
-    _ => (nanoseconds / 1e3).ToString("0.0 'µs'", CultureInfo.InvariantCulture),
+    >= 1e3 => (nanoseconds / 1e3).ToString("0.0 'µs'", CultureInfo.InvariantCulture),
+    _ => nanoseconds.ToString("0 'ns'", CultureInfo.InvariantCulture),
 };

@@ -59,6 +59,31 @@ public static class DatabaseErrorTranslator
         };
     }
 
+    /// <summary>
+    /// True when the same unit of work may succeed if it is simply tried again: the connection failed or timed out
+    /// (<see cref="NpgsqlException.IsTransient"/>: refused, reset, server shutting down, too many connections), or
+    /// the database asked for a retry (<see cref="DataAccessException.IsRetryable"/>: serialization failure,
+    /// deadlock). Refusals (grants, RLS, constraints) are not transient: trying again changes nothing.
+    /// </summary>
+    public static bool IsTransient(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case DataAccessException translated:
+                    return translated.IsRetryable;
+                case NpgsqlException npgsql:
+                    return npgsql.IsTransient;
+                case TimeoutException:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
     private static PostgresException? FindPostgresException(Exception exception)
     {
         for (Exception? current = exception; current is not null; current = current.InnerException)

@@ -89,9 +89,10 @@ internal static class RequestContext
 
     private static DbCommand CreateCommand(DbConnection connection, DbTransaction transaction, RlsClaims claims)
     {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = StatementSql;
+        // Not connection.CreateCommand(): Npgsql 10.0.3 recycles that command object on the connection when it is
+        // disposed, even after the connection broke while sending it, and with automatic preparation the recycled
+        // command fails the pooled context's next transaction (NullReferenceException in NpgsqlDataReader.NextResult).
+        var command = new NpgsqlCommand(StatementSql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         AddParameters(command, claims);
         return command;
     }

@@ -1,0 +1,250 @@
+using Domain.Persistence.Errors;
+using Domain.Persistence.Rls;
+using Domain.Usage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Npgsql;
+
+namespace Domain.Persistence.Usage;
+
+/// <summary>What <see cref="UsageLogWriter.AppendAsync"/> did with a batch.</summary>
+/// <param name="Written">Rows this call inserted and committed.</param>
+/// <param name="AlreadyStored">
+/// Records not inserted because a row with their id was already in <c>usage_logs</c> (or the id came earlier in the
+/// same batch): the record's id is its idempotency key.
+/// </param>
+public readonly record struct UsageLogAppendResult(int Written, int AlreadyStored);
+
+/// <summary>
+/// Appends batches of <see cref="UsageRecord"/> to <c>usage_logs</c> with binary COPY, in one transaction per batch,
+/// as the service role: the transaction is started through EF on a context from
+/// <see cref="DomainDbContextFactory.AsServiceRole"/>, so the claims interceptor switches it to <c>service_role</c>
+/// before the COPY runs. The login role owns no table and may not insert by itself; the claims are what authorise
+/// the write, and a transaction that did not get them is refused before anything is sent.
+/// </summary>
+/// <remarks>
+/// <para>The table, its columns, their store types and the values come from the EF model, so the writer follows
+/// the mapping of <see cref="UsageRecord"/> and cannot drift from it.</para>
+/// <para>Duplicates: the record's client-generated id is the primary key. A batch either commits whole or not at
+/// all. A caller that does not know whether an earlier attempt committed (its commit acknowledgement was lost)
+/// passes <c>someMayBeStored</c>: the ids already stored are then looked up first, in the same transaction, and
+/// skipped. If the COPY still meets the primary key (the same record recorded twice, or an earlier transaction
+/// that committed after the look-up), the batch is retried once more without the stored ids. So a record is
+/// never stored twice and never left out: the first row committed under an id is the one kept.</para>
+/// <para>Why not <c>COPY</c> into a temporary table and <c>INSERT ... ON CONFLICT (id) DO NOTHING</c> on every batch:
+/// measured with the benchmarks' ingest scenario (10,000 rows per batch, loopback, 2 cores, quick run), that costs
+/// about 87 ms per batch against about 60 ms for this writer's plain COPY (1.6×), on every batch, to protect against
+/// a failure that is rare. The look-up costs about 1.5 ms per 10,000 rows and is only paid on a retry.</para>
+/// </remarks>
+public sealed class UsageLogWriter
+{
+    /// <summary>Retries without stored ids after a primary-key violation, before the violation is reported.</summary>
+    private const int MaxSkipRounds = 3;
+
+    private readonly DomainDbContextFactory _contexts;
+    private readonly UsageLogLayout _layout;
+
+    public UsageLogWriter(DomainDbContextFactory contexts)
+    {
+        ArgumentNullException.ThrowIfNull(contexts);
+        _contexts = contexts;
+        using var db = contexts.AsServiceRole();
+        _layout = UsageLogLayout.From(db);
+    }
+
+    /// <summary>The table the writer appends to, schema-qualified and quoted, as the model maps it.</summary>
+    public string TableName => _layout.QualifiedTable;
+
+    /// <summary>
+    /// Inserts <paramref name="records"/> in one transaction as the service role and commits. Returns how many rows
+    /// were inserted and how many were skipped because their id was already stored.
+    /// </summary>
+    /// <param name="records">The batch; written whole or not at all.</param>
+    /// <param name="someMayBeStored">
+    /// True when an earlier attempt with some of these records may have committed: stored ids are looked up and
+    /// skipped before the COPY instead of after a primary-key violation.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the write. Cancelled during the commit, the batch may or may not
+    /// have committed: retry with <paramref name="someMayBeStored"/>.</param>
+    /// <exception cref="DataAccessException">The database refused the batch (grants, a check); nothing was written.</exception>
+    /// <exception cref="NpgsqlException">The connection failed (<see cref="NpgsqlException.IsTransient"/> says
+    /// whether a retry may succeed); if it failed during the commit, the batch may have committed.</exception>
+    public async Task<UsageLogAppendResult> AppendAsync(
+        IReadOnlyList<UsageRecord> records, bool someMayBeStored = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
+        {
+            return default;
+        }
+
+        var skipStored = someMayBeStored;
+        for (var round = 0; ; round++)
+        {
+            try
+            {
+                return await AppendOnceAsync(records, skipStored, cancellationToken);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation
+                && ex.ConstraintName == _layout.PrimaryKeyName && round < MaxSkipRounds)
+            {
+                // Some ids are stored already: the same record recorded twice, or a commit whose acknowledgement was
+                // lost. The transaction rolled back; write the batch again without them.
+                skipStored = true;
+            }
+            catch (Exception ex) when (DatabaseErrorTranslator.Translate(ex) is { } translated)
+            {
+                throw translated;
+            }
+        }
+    }
+
+    private async Task<UsageLogAppendResult> AppendOnceAsync(
+        IReadOnlyList<UsageRecord> records, bool skipStored, CancellationToken cancellationToken)
+    {
+        await using var db = _contexts.AsServiceRole();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!ReferenceEquals(db.ClaimsTransaction, transaction.GetDbTransaction()))
+        {
+            throw new RlsContextException(
+                "The usage_logs transaction did not get the service role's claims when it started; nothing was written.");
+        }
+
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var toWrite = records;
+        if (skipStored)
+        {
+            var distinct = records.DistinctBy(r => r.Id).ToList();
+            var stored = await StoredIdsAsync(connection, distinct, cancellationToken);
+            toWrite = stored.Count == 0 ? distinct : distinct.FindAll(r => !stored.Contains(r.Id));
+        }
+
+        if (toWrite.Count > 0)
+        {
+            await using var importer = await connection.BeginBinaryImportAsync(_layout.CopySql, cancellationToken);
+            foreach (var record in toWrite)
+            {
+                await importer.StartRowAsync(cancellationToken);
+                foreach (var column in _layout.Columns)
+                {
+                    await column.WriteAsync(importer, record, cancellationToken);
+                }
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new UsageLogAppendResult(toWrite.Count, records.Count - toWrite.Count);
+    }
+
+    /// <summary>The ids of <paramref name="records"/> already in the table, read in the writer's transaction.</summary>
+    private async Task<HashSet<Guid>> StoredIdsAsync(
+        NpgsqlConnection connection, List<UsageRecord> records, CancellationToken cancellationToken)
+    {
+        // A command of its own rather than an EF query: EF's commands come from connection.CreateCommand(), which
+        // Npgsql recycles even after a broken connection (see RequestContext), and this look-up runs right after one.
+        await using var command = new NpgsqlCommand(_layout.StoredIdsSql, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = records.ConvertAll(r => r.Id).ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var stored = new HashSet<Guid>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            stored.Add(reader.GetGuid(0));
+        }
+
+        return stored;
+    }
+
+    /// <summary><c>usage_logs</c> as the EF model maps <see cref="UsageRecord"/>: table, primary key, columns.</summary>
+    private sealed class UsageLogLayout
+    {
+        private UsageLogLayout(
+            string qualifiedTable, string primaryKeyName, IReadOnlyList<UsageLogColumn> columns, string copySql, string storedIdsSql)
+        {
+            QualifiedTable = qualifiedTable;
+            PrimaryKeyName = primaryKeyName;
+            Columns = columns;
+            CopySql = copySql;
+            StoredIdsSql = storedIdsSql;
+        }
+
+        public string QualifiedTable { get; }
+
+        public string PrimaryKeyName { get; }
+
+        public IReadOnlyList<UsageLogColumn> Columns { get; }
+
+        public string CopySql { get; }
+
+        /// <summary>Which of the ids in parameter <c>$1</c> (an array) are stored.</summary>
+        public string StoredIdsSql { get; }
+
+        public static UsageLogLayout From(DomainDbContext db)
+        {
+            var entity = db.Model.FindEntityType(typeof(UsageRecord))
+                ?? throw new InvalidOperationException($"The model does not map {nameof(UsageRecord)}.");
+            var table = entity.GetTableName()
+                ?? throw new InvalidOperationException($"{nameof(UsageRecord)} is not mapped to a table.");
+            var store = StoreObjectIdentifier.Table(table, entity.GetSchema());
+            var sql = db.GetService<ISqlGenerationHelper>();
+
+            var columns = new List<UsageLogColumn>();
+            foreach (var property in entity.GetProperties())
+            {
+                if (property.IsShadowProperty())
+                {
+                    throw new InvalidOperationException(
+                        $"{nameof(UsageRecord)}.{property.Name} is a shadow property: "
+                        + "the usage_logs writer only writes values the record holds.");
+                }
+
+                var column = property.GetColumnName(store)
+                    ?? throw new InvalidOperationException($"{nameof(UsageRecord)}.{property.Name} has no column in {table}.");
+                var mapping = property.GetRelationalTypeMapping();
+                columns.Add(new UsageLogColumn(column, property.GetGetter(), mapping.Converter, mapping.StoreTypeNameBase));
+            }
+
+            var qualified = sql.DelimitIdentifier(table, entity.GetSchema());
+            var key = entity.FindPrimaryKey();
+            if (key is not { Properties: [{ Name: nameof(UsageRecord.Id) } idProperty] })
+            {
+                throw new InvalidOperationException(
+                    $"{nameof(UsageRecord)}'s primary key must be {nameof(UsageRecord.Id)} alone: "
+                    + "the writer relies on it to store each record once.");
+            }
+
+            var idColumn = sql.DelimitIdentifier(idProperty.GetColumnName(store)!);
+            var columnList = string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)));
+            var copy = $"COPY {qualified} ({columnList}) FROM STDIN (FORMAT BINARY)";
+            var storedIds = $"SELECT {idColumn} FROM {qualified} WHERE {idColumn} = ANY($1)";
+            return new UsageLogLayout(qualified, key.GetName()!, columns, copy, storedIds);
+        }
+    }
+
+    /// <summary>One column: how to read its value from a record and the store type to send it as.</summary>
+    private sealed class UsageLogColumn(string name, IClrPropertyGetter getter, ValueConverter? converter, string storeType)
+    {
+        public string Name { get; } = name;
+
+        public Task WriteAsync(NpgsqlBinaryImporter importer, UsageRecord record, CancellationToken cancellationToken)
+        {
+            var value = getter.GetClrValue(record);
+            if (converter is not null)
+            {
+                value = converter.ConvertToProvider(value);
+            }
+
+            return value switch
+            {
+                null => importer.WriteNullAsync(cancellationToken),
+                // timestamptz holds an instant; Npgsql only writes it from a UTC offset.
+                DateTimeOffset instant => importer.WriteAsync(instant.ToUniversalTime(), storeType, cancellationToken),
+                _ => importer.WriteAsync(value, storeType, cancellationToken),
+            };
+        }
+    }
+}

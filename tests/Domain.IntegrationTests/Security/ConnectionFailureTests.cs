@@ -1,0 +1,46 @@
+using Domain.IntegrationTests.Infrastructure;
+using Domain.Persistence;
+using Domain.Persistence.Rls;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+
+namespace Domain.IntegrationTests.Security;
+
+/// <summary>Pooled contexts after a connection broke under them: the next caller's transaction starts clean, with its own claims.</summary>
+public sealed class ConnectionFailureTests(MigratedDatabase database) : DatabaseTest(database)
+{
+    [Fact]
+    public async Task BeginTransaction_AfterTheConnectionBrokeWhileTheClaimsWereSent_StartsCleanlyOnThePooledContext()
+    {
+        var server = new NpgsqlConnectionStringBuilder(Database.AdminConnectionString);
+        await using var proxy = FaultyTcpProxy.Start(server.Host!, server.Port);
+        var contexts = new DomainDbContextFactory(
+            DomainDbContextOptions.Create(proxy.Route(Database.AppConnectionString, $"connection-failure-test-{Guid.NewGuid():N}")));
+        var alice = Guid.CreateVersion7();
+        var bob = Guid.CreateVersion7();
+
+        Assert.Equal(("authenticated", alice), await RoleAndUserInTransactionAsync(contexts, RlsClaims.ForUser(alice)));
+
+        // The connection breaks under the claims statement's second use, the one Npgsql prepares automatically.
+        proxy.GoDown();
+        proxy.ComeBack();
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => RoleAndUserInTransactionAsync(contexts, RlsClaims.ForUser(alice)));
+
+        Assert.Equal(("authenticated", bob), await RoleAndUserInTransactionAsync(contexts, RlsClaims.ForUser(bob)));
+        Assert.Equal(("service_role", (Guid?)null), await RoleAndUserInTransactionAsync(contexts, RlsClaims.Service));
+    }
+
+    private static async Task<(string Role, Guid? User)> RoleAndUserInTransactionAsync(DomainDbContextFactory contexts, RlsClaims claims)
+    {
+        await using var db = contexts.For(claims);
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT current_user::text, auth.uid()",
+            (NpgsqlConnection)db.Database.GetDbConnection(),
+            (NpgsqlTransaction)transaction.GetDbTransaction());
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetGuid(1));
+    }
+}
