@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
 
 namespace Domain.Persistence.Rls;
 
@@ -19,6 +20,16 @@ public sealed class ClaimsCommandInterceptor : DbCommandInterceptor
 
     /// <summary>The shared instance; the interceptor holds no state.</summary>
     public static ClaimsCommandInterceptor Instance { get; } = new();
+
+    /// <summary>
+    /// Every command EF sends is a new <see cref="NpgsqlCommand"/>, never the one Npgsql 10.0.3 recycles on the
+    /// connection (<c>DbConnection.CreateCommand</c>): when a connection broke while a command was being prepared
+    /// automatically, the recycled command kept that state, and a pooled context's next caller failed with a
+    /// NullReferenceException, then with protocol errors. The claims travel with these commands, so they are built
+    /// here too.
+    /// </summary>
+    public override InterceptionResult<DbCommand> CommandCreating(CommandCorrelatedEventData eventData, InterceptionResult<DbCommand> result)
+        => InterceptionResult<DbCommand>.SuppressWithResult(new NpgsqlCommand { Connection = (NpgsqlConnection)eventData.Connection });
 
     /// <inheritdoc />
     public override InterceptionResult<DbDataReader> ReaderExecuting(

@@ -31,6 +31,43 @@ public sealed class ConnectionFailureTests(MigratedDatabase database) : Database
         Assert.Equal(("service_role", (Guid?)null), await RoleAndUserInTransactionAsync(contexts, RlsClaims.Service));
     }
 
+    [Fact]
+    public async Task EfQuery_AfterTheConnectionBrokeWhileItWasPrepared_RunsCleanlyOnThePooledContext()
+    {
+        var server = new NpgsqlConnectionStringBuilder(Database.AdminConnectionString);
+        await using var proxy = FaultyTcpProxy.Start(server.Host!, server.Port);
+        var contexts = new DomainDbContextFactory(
+            DomainDbContextOptions.Create(proxy.Route(Database.AppConnectionString, $"connection-failure-test-{Guid.NewGuid():N}")));
+        var alice = await Database.CreateUserAsync();
+        var bob = await Database.CreateUserAsync();
+        var aliceSession = await Database.SessionWithOneOfEachAsync(alice, "alice");
+        var bobSession = await Database.SessionWithOneOfEachAsync(bob, "bob");
+
+        Assert.Equal([aliceSession.Id], await SessionIdsAsync(contexts, alice));
+
+        // The second use of the same SQL is the one Npgsql prepares automatically; the connection breaks under it.
+        proxy.GoDown();
+        proxy.ComeBack();
+        var broken = await Assert.ThrowsAnyAsync<Exception>(() => SessionIdsAsync(contexts, alice));
+        Assert.IsAssignableFrom<NpgsqlException>(broken as NpgsqlException ?? broken.InnerException);
+
+        Assert.Equal([bobSession.Id], await SessionIdsAsync(contexts, bob));
+        Assert.Equal([aliceSession.Id], await SessionIdsAsync(contexts, alice));
+        Assert.Equal([bobSession.Id], SessionIds(contexts, bob));
+    }
+
+    private static async Task<List<Guid>> SessionIdsAsync(DomainDbContextFactory contexts, Guid user)
+    {
+        await using var db = contexts.ForUser(user);
+        return await db.Sessions.Select(s => s.Id).ToListAsync();
+    }
+
+    private static List<Guid> SessionIds(DomainDbContextFactory contexts, Guid user)
+    {
+        using var db = contexts.ForUser(user);
+        return [.. db.Sessions.Select(s => s.Id)];
+    }
+
     private static async Task<(string Role, Guid? User)> RoleAndUserInTransactionAsync(DomainDbContextFactory contexts, RlsClaims claims)
     {
         await using var db = contexts.For(claims);
