@@ -145,8 +145,9 @@ public sealed class UsageLogWriter
     private async Task<HashSet<Guid>> StoredIdsAsync(
         NpgsqlConnection connection, List<UsageRecord> records, CancellationToken cancellationToken)
     {
-        // A command of its own rather than an EF query: EF's commands come from connection.CreateCommand(), which
-        // Npgsql recycles even after a broken connection (see RequestContext), and this look-up runs right after one.
+        // A command of its own, created fresh rather than taken from connection.CreateCommand(), which Npgsql
+        // recycles even after a broken connection (see ClaimsCommandInterceptor.CommandCreating); this look-up runs
+        // right after one.
         await using var command = new NpgsqlCommand(_layout.StoredIdsSql, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = records.ConvertAll(r => r.Id).ToArray() });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
