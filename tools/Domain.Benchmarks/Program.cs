@@ -26,7 +26,7 @@ await using var database = await BenchmarkDatabase.OpenAsync(scale);
 if (ValueOf("--probe") is { } probeCount)
 {
     // Plain loops without BenchmarkDotNet: a quick look at where time goes while investigating.
-    await Probe.RunAsync(Scenarios(filter), int.Parse(probeCount, CultureInfo.InvariantCulture));
+    await Probe.RunAsync(Scenarios(filter, quick), int.Parse(probeCount, CultureInfo.InvariantCulture));
     return;
 }
 
@@ -41,7 +41,7 @@ var config = ManualConfig.CreateEmpty()
     .AddColumnProvider(DefaultColumnProviders.Instance)
     .WithOptions(ConfigOptions.JoinSummary);
 
-var selected = Scenarios(filter);
+var selected = Scenarios(filter, quick);
 var summaries = BenchmarkRunner.Run(selected, config);
 
 var table = MarkdownTable(summaries, scale, database.ServerDescription, job.Id + (BenchmarkDatabase.ConnectionSettings.Length > 0 ? ", Max Auto Prepare=0 (raw Npgsql still prepares)" : string.Empty));
@@ -53,14 +53,17 @@ if (output is not null)
     Console.WriteLine($"written to {output}");
 }
 
-static Type[] Scenarios(string? filter)
+// --quick leaves out the alternatives the usage writer was chosen against, unless --filter names them.
+static Type[] Scenarios(string? filter, bool quick)
 {
     Type[] all =
     [
         typeof(ReadById), typeof(KeysetPage), typeof(LoadAggregate), typeof(AddRevision), typeof(AppendHundred), typeof(SummaryView), typeof(Ingest),
-        typeof(IngestThroughRecorder), typeof(RecordOne),
+        typeof(IngestThroughRecorder), typeof(IngestAlternatives), typeof(RecordOne),
     ];
-    return [.. all.Where(t => filter is null || t.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))];
+    return [.. all.Where(t => filter is null
+        ? !(quick && t == typeof(IngestAlternatives))
+        : t.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))];
 }
 
 string? ValueOf(string name)
@@ -78,7 +81,7 @@ static string MarkdownTable(IEnumerable<Summary> summaries, BenchmarkScale scale
     text.AppendLine();
     text.AppendLine("| scenario | variant | median | ratio to raw Npgsql | rows/s |");
     text.AppendLine("| --- | --- | ---: | ---: | ---: |");
-    // Grouped by category, so that classes sharing one (Ingest, IngestThroughRecorder) form one group with one baseline.
+    // Grouped by category, so that classes sharing one (the ingest classes) form one group with one baseline.
     foreach (var group in reports.GroupBy(r => Category(r.BenchmarkCase.Descriptor.Type)))
     {
         var baseline = group.FirstOrDefault(r => r.BenchmarkCase.Descriptor.Baseline)?.ResultStatistics!.Median;
@@ -101,7 +104,7 @@ static string Category(Type type) => type.GetCustomAttributes(typeof(BenchmarkDo
     .Cast<BenchmarkDotNet.Attributes.BenchmarkCategoryAttribute>().SelectMany(c => c.Categories).FirstOrDefault() ?? type.Name;
 
 static int? RowsPerOperation(Type type)
-    => type == typeof(Ingest) ? Ingest.Rows : type == typeof(IngestThroughRecorder) ? IngestThroughRecorder.Rows : null;
+    => type == typeof(Ingest) || type == typeof(IngestThroughRecorder) || type == typeof(IngestAlternatives) ? Ingest.Rows : null;
 
 static string Format(double nanoseconds) => nanoseconds switch
 {

@@ -49,7 +49,12 @@ public abstract class Scenario
 
     protected static DomainDbContext ForUser(Guid userId) => Db.AppContexts.ForUser(userId);
 
-    protected static DomainDbContext WithoutInterceptor() => NoInterceptor.Value.CreateDbContext();
+    /// <summary>
+    /// A context on the owner's connection without the claims interceptors. It acts as the service role as far as the
+    /// data layer's own checks go (an anon context would be refused before sending anything); the database sees the
+    /// owner, so RLS does not apply.
+    /// </summary>
+    protected static DomainDbContext WithoutInterceptor() => NoInterceptor.Value.CreateDbContext().ActFor(RlsClaims.Service);
 
     protected static async Task<NpgsqlCommand> PreparedAsync(NpgsqlConnection connection, string sql, params (NpgsqlDbType Type, object Value)[] parameters)
     {
