@@ -21,7 +21,8 @@ public sealed record BenchmarkScale(int Users, int SessionsPerUser, int Revision
 
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"{Users:N0} users, {Sessions:N0} sessions, {Sessions * RevisionsPerSession:N0} revisions, {Conversations:N0} conversations, "
-        + $"{Conversations * MessagesPerConversation:N0} messages");
+        + $"{Conversations * MessagesPerConversation:N0} messages, {Users * BenchmarkDatabase.DraftsInNewest:N0} drafts and "
+        + $"{Users * BenchmarkDatabase.HolesInNewest:N0} hole resolutions (in each user's newest session)");
 }
 
 /// <summary>A generated user with their session and conversation ids, oldest first.</summary>
@@ -35,6 +36,11 @@ public sealed record BenchUser(Guid Id, Guid[] Sessions, Guid[] Conversations);
 public sealed class BenchmarkDatabase : IAsyncDisposable
 {
     private const string DatabaseName = "domain_bench";
+
+    /// <summary>Drafts and hole resolutions in each user's newest session, the one the aggregate load reads.</summary>
+    internal const int DraftsInNewest = 2;
+
+    internal const int HolesInNewest = 3;
     private LocalPostgres? _local;
 
     private BenchmarkDatabase()
@@ -146,7 +152,8 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
         const string Ir = """{"goal":"benchmark","holes":["?h1","?h2"],"steps":[1,2,3]}""";
         await using (var writer = await connection.BeginBinaryImportAsync(
             """
-            COPY public.sessions (id, user_id, title, status, current_ir, metadata, last_revision_number, revision_count, created_at, updated_at)
+            COPY public.sessions
+                (id, user_id, title, status, current_ir, metadata, last_revision_number, revision_count, draft_count, hole_count, created_at, updated_at)
             FROM STDIN (FORMAT BINARY)
             """))
         {
@@ -166,6 +173,9 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
                     await writer.WriteAsync("{}", NpgsqlDbType.Jsonb);
                     await writer.WriteAsync(scale.RevisionsPerSession, NpgsqlDbType.Integer);
                     await writer.WriteAsync(scale.RevisionsPerSession, NpgsqlDbType.Integer);
+                    var newest = s == scale.SessionsPerUser - 1;
+                    await writer.WriteAsync(newest ? DraftsInNewest : 0, NpgsqlDbType.Integer);
+                    await writer.WriteAsync(newest ? HolesInNewest : 0, NpgsqlDbType.Integer);
                     await writer.WriteAsync(created, NpgsqlDbType.TimestampTz);
                     await writer.WriteAsync(created, NpgsqlDbType.TimestampTz);
                 }
@@ -199,6 +209,63 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
         }
 
         await ExecuteAsync(connection, "ALTER TABLE public.session_revisions ENABLE TRIGGER USER");
+
+        // Each user's newest session (the one the aggregate load reads) also has drafts and hole resolutions.
+        await ExecuteAsync(connection, "ALTER TABLE public.session_drafts DISABLE TRIGGER USER");
+        await using (var writer = await connection.BeginBinaryImportAsync(
+            """
+            COPY public.session_drafts (id, session_id, user_id, revision_number, code, language, is_valid, validation_details, created_at)
+            FROM STDIN (FORMAT BINARY)
+            """))
+        {
+            foreach (var user in users)
+            {
+                for (var d = 1; d <= DraftsInNewest; d++)
+                {
+                    await writer.StartRowAsync();
+                    await writer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+                    await writer.WriteAsync(user.Sessions[^1], NpgsqlDbType.Uuid);
+                    await writer.WriteAsync(user.Id, NpgsqlDbType.Uuid);
+                    await writer.WriteAsync(scale.RevisionsPerSession, NpgsqlDbType.Integer);
+                    await writer.WriteAsync($"def solve_{d}(dates):\n    return sorted(dates)\n", NpgsqlDbType.Text);
+                    await writer.WriteAsync("python", NpgsqlDbType.Varchar);
+                    await writer.WriteAsync(d % 2 == 0, NpgsqlDbType.Boolean);
+                    await writer.WriteAsync("""{"errors":[],"warnings":["unused import"]}""", NpgsqlDbType.Jsonb);
+                    await writer.WriteAsync(start.AddSeconds(d), NpgsqlDbType.TimestampTz);
+                }
+            }
+
+            await writer.CompleteAsync();
+        }
+
+        await ExecuteAsync(connection, "ALTER TABLE public.session_drafts ENABLE TRIGGER USER");
+        await ExecuteAsync(connection, "ALTER TABLE public.hole_resolutions DISABLE TRIGGER USER");
+        await using (var writer = await connection.BeginBinaryImportAsync(
+            """
+            COPY public.hole_resolutions (id, session_id, user_id, hole_id, resolution_value, confidence, created_at, resolved_at)
+            FROM STDIN (FORMAT BINARY)
+            """))
+        {
+            foreach (var user in users)
+            {
+                for (var h = 1; h <= HolesInNewest; h++)
+                {
+                    await writer.StartRowAsync();
+                    await writer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+                    await writer.WriteAsync(user.Sessions[^1], NpgsqlDbType.Uuid);
+                    await writer.WriteAsync(user.Id, NpgsqlDbType.Uuid);
+                    await writer.WriteAsync($"?h{h}", NpgsqlDbType.Varchar);
+                    await writer.WriteAsync("""{"type":"date","format":"iso"}""", NpgsqlDbType.Jsonb);
+                    await writer.WriteAsync(0.25 * h, NpgsqlDbType.Double);
+                    await writer.WriteAsync(start, NpgsqlDbType.TimestampTz);
+                    await writer.WriteAsync(start, NpgsqlDbType.TimestampTz);
+                }
+            }
+
+            await writer.CompleteAsync();
+        }
+
+        await ExecuteAsync(connection, "ALTER TABLE public.hole_resolutions ENABLE TRIGGER USER");
 
         await using (var writer = await connection.BeginBinaryImportAsync(
             """

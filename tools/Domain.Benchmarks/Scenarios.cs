@@ -19,6 +19,14 @@ public sealed record SessionRow(
     Guid Id, Guid UserId, string Title, string? Description, string Status, string? CurrentIr, string Metadata, int LastRevisionNumber,
     int RevisionCount, int DraftCount, int HoleCount, DateTime CreatedAt, DateTime UpdatedAt);
 
+public sealed record RevisionRow(Guid Id, int RevisionNumber, string Ir, string? ChangeSummary, DateTime CreatedAt);
+
+public sealed record DraftRow(Guid Id, int RevisionNumber, string Code, string Language, bool IsValid, string? ValidationDetails, DateTime CreatedAt);
+
+public sealed record HoleRow(Guid Id, string HoleId, string ResolutionValue, double Confidence, DateTime CreatedAt, DateTime ResolvedAt);
+
+public sealed record AggregateRows(SessionRow Session, List<RevisionRow> Revisions, List<DraftRow> Drafts, List<HoleRow> HoleResolutions);
+
 public sealed record SummaryRow(Guid Id, Guid UserId, string Title, int RevisionCount, int DraftCount, int HoleCount, long ValidDraftCount);
 
 /// <summary>
@@ -194,8 +202,27 @@ public class KeysetPage : Scenario
 [BenchmarkCategory("load a session with revisions, drafts and holes")]
 public class LoadAggregate : Scenario
 {
+    private const string RevisionsSql =
+        "SELECT id, revision_number, ir::text AS ir, change_summary, created_at FROM public.session_revisions WHERE session_id = $1 ORDER BY revision_number";
+
+    private const string DraftsSql = "SELECT id, revision_number, code, language, is_valid, validation_details::text AS validation_details, created_at "
+        + "FROM public.session_drafts WHERE session_id = $1 ORDER BY created_at, id";
+
+    private const string HolesSql = "SELECT id, hole_id, resolution_value::text AS resolution_value, confidence, created_at, resolved_at "
+        + "FROM public.hole_resolutions WHERE session_id = $1 ORDER BY hole_id";
+
+    /// <summary>The store's read (<c>SessionStore.GetAsync</c>): the snapshot, one statement and one round trip.</summary>
     [Benchmark]
-    public async Task<Session?> EfRls()
+    public async Task<SessionSnapshot?> EfRls()
+    {
+        var user = NextUser();
+        await using var db = ForUser(user.Id);
+        return await db.LoadSessionSnapshotAsync(user.Sessions[^1]);
+    }
+
+    /// <summary>The aggregate as entities through EF's split query: a round trip per collection.</summary>
+    [Benchmark]
+    public async Task<Session?> EfRlsEntities()
     {
         var user = NextUser();
         await using var db = ForUser(user.Id);
@@ -203,15 +230,16 @@ public class LoadAggregate : Scenario
     }
 
     [Benchmark]
-    public async Task<Session?> EfNoInterceptor()
+    public async Task<SessionSnapshot?> EfNoInterceptor()
     {
         var user = NextUser();
         await using var db = WithoutInterceptor();
-        return await db.LoadSessionAggregateAsync(user.Sessions[^1]);
+        return await db.LoadSessionSnapshotAsync(user.Sessions[^1]);
     }
 
+    /// <summary>Four prepared statements in one batch and one round trip, every column read into records.</summary>
     [Benchmark(Baseline = true)]
-    public async Task<int> Npgsql()
+    public async Task<AggregateRows> Npgsql()
     {
         var id = NextUser().Sessions[^1];
         await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
@@ -220,43 +248,54 @@ public class LoadAggregate : Scenario
             BatchCommands =
             {
                 new NpgsqlBatchCommand($"SELECT {SessionColumns} FROM public.sessions WHERE id = $1") { Parameters = { new() { Value = id } } },
-                new NpgsqlBatchCommand("SELECT id, revision_number, ir::text FROM public.session_revisions WHERE session_id = $1 ORDER BY revision_number")
-                {
-                    Parameters = { new() { Value = id } },
-                },
-                new NpgsqlBatchCommand("SELECT id, code, language, is_valid FROM public.session_drafts WHERE session_id = $1") { Parameters = { new() { Value = id } } },
-                new NpgsqlBatchCommand("SELECT id, hole_id, confidence FROM public.hole_resolutions WHERE session_id = $1") { Parameters = { new() { Value = id } } },
+                new NpgsqlBatchCommand(RevisionsSql) { Parameters = { new() { Value = id } } },
+                new NpgsqlBatchCommand(DraftsSql) { Parameters = { new() { Value = id } } },
+                new NpgsqlBatchCommand(HolesSql) { Parameters = { new() { Value = id } } },
             },
         };
         await batch.PrepareAsync();
         await using var reader = await batch.ExecuteReaderAsync();
-        var rows = 0;
-        do
+        await reader.ReadAsync();
+        var session = ReadSession(reader);
+        var revisions = new List<RevisionRow>();
+        await reader.NextResultAsync();
+        while (await reader.ReadAsync())
         {
-            while (await reader.ReadAsync())
-            {
-                rows++;
-            }
+            revisions.Add(new RevisionRow(reader.GetGuid(0), reader.GetInt32(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetDateTime(4)));
         }
-        while (await reader.NextResultAsync());
 
-        return rows;
+        var drafts = new List<DraftRow>();
+        await reader.NextResultAsync();
+        while (await reader.ReadAsync())
+        {
+            drafts.Add(new DraftRow(reader.GetGuid(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), reader.GetBoolean(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetDateTime(6)));
+        }
+
+        var holes = new List<HoleRow>();
+        await reader.NextResultAsync();
+        while (await reader.ReadAsync())
+        {
+            holes.Add(new HoleRow(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetDouble(3), reader.GetDateTime(4), reader.GetDateTime(5)));
+        }
+
+        return new AggregateRows(session, revisions, drafts, holes);
     }
 
     [Benchmark]
-    public async Task<int> Dapper()
+    public async Task<AggregateRows> Dapper()
     {
         var id = NextUser().Sessions[^1];
         await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
         await using var grid = await connection.QueryMultipleAsync(
             $"""
             SELECT {SessionColumns} FROM public.sessions WHERE id = @id;
-            SELECT id, revision_number, ir::text AS ir FROM public.session_revisions WHERE session_id = @id ORDER BY revision_number;
-            SELECT id, code, language, is_valid FROM public.session_drafts WHERE session_id = @id;
-            SELECT id, hole_id, confidence FROM public.hole_resolutions WHERE session_id = @id;
+            {Named(RevisionsSql, "@id")};
+            {Named(DraftsSql, "@id")};
+            {Named(HolesSql, "@id")};
             """, new { id });
-        var session = await grid.ReadSingleAsync<SessionRow>();
-        return session.RevisionCount + (await grid.ReadAsync()).Count() + (await grid.ReadAsync()).Count() + (await grid.ReadAsync()).Count();
+        return new AggregateRows(
+            await grid.ReadSingleAsync<SessionRow>(), [.. await grid.ReadAsync<RevisionRow>()], [.. await grid.ReadAsync<DraftRow>()], [.. await grid.ReadAsync<HoleRow>()]);
     }
 }
 

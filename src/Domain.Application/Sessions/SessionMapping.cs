@@ -19,5 +19,13 @@ public sealed class SessionMapping : IRegister
             .Map(d => d.Revisions, s => s.Revisions.OrderBy(r => r.RevisionNumber))
             .Map(d => d.Drafts, s => s.Drafts.OrderBy(d => d.CreatedAt))
             .Map(d => d.HoleResolutions, s => s.HoleResolutions.OrderBy(h => h.HoleId));
+
+        // The one-round-trip read: the snapshot already lists the children in the order above.
+        config.NewConfig<SessionSnapshot, SessionDto>();
+        config.NewConfig<SessionRevisionSnapshot, SessionRevisionDto>();
+        config.NewConfig<SessionDraftSnapshot, SessionDraftDto>();
+        config.NewConfig<HoleResolutionSnapshot, HoleResolutionDto>();
+        config.NewConfig<SessionSnapshot, SessionDetailsDto>()
+            .Map(d => d.Session, s => s);
     }
 }

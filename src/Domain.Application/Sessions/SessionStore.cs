@@ -39,8 +39,8 @@ public sealed class SessionStore(
     public async Task<SessionDetailsDto?> GetAsync(RlsClaims caller, Guid sessionId, CancellationToken cancellationToken = default)
     {
         await using var context = contexts.For(caller);
-        var session = await context.LoadSessionAggregateAsync(sessionId, cancellationToken);
-        return session?.Adapt<SessionDetailsDto>(mapping);
+        var snapshot = await context.LoadSessionSnapshotAsync(sessionId, cancellationToken);
+        return snapshot?.Adapt<SessionDetailsDto>(mapping);
     }
 
     /// <summary>

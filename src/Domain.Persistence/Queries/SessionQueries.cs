@@ -1,5 +1,8 @@
+using System.Text.Json;
 using Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Domain.Persistence.Queries;
 
@@ -36,6 +39,50 @@ public static class SessionQueries
                     && EF.Functions.LessThan(ValueTuple.Create(s.CreatedAt, s.Id), ValueTuple.Create(createdAt, id)))
                 .OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id)
                 .Take(size)));
+
+    /// <summary>
+    /// The aggregate as one JSON document built by PostgreSQL: the root and each collection (its own sub-select, so no
+    /// row is repeated as in a join), every table read under its own RLS policies. EF's split queries need a round trip
+    /// per collection (dotnet/efcore#10878); this needs one.
+    /// </summary>
+    private const string SnapshotSql = """
+        SELECT json_build_object(
+            'id', s.id, 'user_id', s.user_id, 'title', s.title, 'description', s.description, 'status', s.status,
+            'current_ir', s.current_ir::text, 'metadata', s.metadata::text, 'last_revision_number', s.last_revision_number,
+            'revision_count', s.revision_count, 'draft_count', s.draft_count, 'hole_count', s.hole_count,
+            'created_at', s.created_at, 'updated_at', s.updated_at, 'finalized_at', s.finalized_at, 'archived_at', s.archived_at,
+            'revisions', coalesce((
+                SELECT json_agg(json_build_object(
+                           'id', r.id, 'revision_number', r.revision_number, 'ir', r.ir::text,
+                           'change_summary', r.change_summary, 'created_at', r.created_at) ORDER BY r.revision_number)
+                  FROM public.session_revisions r WHERE r.session_id = s.id), '[]'),
+            'drafts', coalesce((
+                SELECT json_agg(json_build_object(
+                           'id', d.id, 'revision_number', d.revision_number, 'code', d.code, 'language', d.language,
+                           'is_valid', d.is_valid, 'validation_details', d.validation_details::text, 'created_at', d.created_at)
+                           ORDER BY d.created_at, d.id)
+                  FROM public.session_drafts d WHERE d.session_id = s.id), '[]'),
+            'hole_resolutions', coalesce((
+                SELECT json_agg(json_build_object(
+                           'id', h.id, 'hole_id', h.hole_id, 'resolution_value', h.resolution_value::text,
+                           'confidence', h.confidence, 'created_at', h.created_at, 'resolved_at', h.resolved_at) ORDER BY h.hole_id)
+                  FROM public.hole_resolutions h WHERE h.session_id = s.id), '[]'))::text AS "Value"
+          FROM public.sessions s
+         WHERE s.id = @id
+        """;
+
+    /// <summary>
+    /// The session <paramref name="id"/> with its revisions (by number), drafts (oldest first) and hole resolutions
+    /// (by hole id) in one statement and one round trip; null when the caller cannot see it. A child the caller
+    /// cannot see is left out, as RLS leaves it out of any query. For reading; to change the session, load it.
+    /// </summary>
+    public static async Task<SessionSnapshot?> LoadSessionSnapshotAsync(this DomainDbContext db, Guid id, CancellationToken cancellationToken = default)
+    {
+        var documents = await db.Database
+            .SqlQueryRaw<string>(SnapshotSql, new NpgsqlParameter("id", NpgsqlDbType.Uuid) { Value = id })
+            .ToListAsync(cancellationToken);
+        return documents.Count == 0 ? null : JsonSerializer.Deserialize(documents[0], SessionSnapshotJson.Default.SessionSnapshot);
+    }
 
     /// <summary>The session <paramref name="id"/> without its children, untracked; null when the caller cannot see it.</summary>
     public static Task<Session?> FindSessionAsync(this DomainDbContext db, Guid id, CancellationToken cancellationToken = default)
