@@ -66,8 +66,19 @@ public sealed class MigratedDatabase : IAsyncLifetime
         await _respawner!.ResetAsync(connection);
     }
 
-    /// <summary>A context acting for <paramref name="claims"/> on a fresh app connection string (optionally a tiny pool).</summary>
+    /// <summary>A context acting for <paramref name="claims"/> from the shared factory.</summary>
     public DomainDbContext ContextFor(RlsClaims claims) => Contexts.For(claims);
+
+    /// <summary>
+    /// Contexts over a pool of ONE physical connection of the app role, so that consecutive contexts share it and
+    /// whatever one leaves on it, the next sees. <paramref name="poolName"/> (the application name, which keys
+    /// Npgsql's pools) gives a test a pool no other test shares.
+    /// </summary>
+    public DomainDbContextFactory SingleConnectionContexts(bool noResetOnClose = true, string? poolName = null)
+    {
+        var connectionString = Server.AppConnectionTo(DatabaseName, maxPoolSize: 1, noResetOnClose: noResetOnClose);
+        return new(DomainDbContextOptions.Create(poolName is null ? connectionString : $"{connectionString};Application Name={poolName}"));
+    }
 
     /// <summary>Creates a user in <c>auth.users</c>, as Supabase Auth would, and returns their id.</summary>
     public async Task<Guid> CreateUserAsync(string? email = null)

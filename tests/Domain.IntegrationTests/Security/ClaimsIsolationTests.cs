@@ -13,14 +13,12 @@ namespace Domain.IntegrationTests.Security;
 /// </summary>
 public sealed class ClaimsIsolationTests(MigratedDatabase database) : DatabaseTest(database)
 {
-    private sealed record Seen(string? Claims, string CurrentUser);
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task InterleavedUsersOnOneConnection_EachSeesOnlyTheirOwnClaimsAndRows(bool noResetOnClose)
     {
-        var contexts = SingleConnectionContexts(noResetOnClose);
+        var contexts = Database.SingleConnectionContexts(noResetOnClose);
         var alice = await Database.CreateUserAsync("alice@example.test");
         var bob = await Database.CreateUserAsync("bob@example.test");
         var aliceSession = await Database.SessionWithOneOfEachAsync(alice, "alice");
@@ -38,7 +36,7 @@ public sealed class ClaimsIsolationTests(MigratedDatabase database) : DatabaseTe
         using (var db = contexts.ForUser(bob))
         {
             Assert.Equal([bobSession.Id], db.Sessions.Select(s => s.Id).ToList());
-            AssertSeen(db, bob.ToString(), "authenticated");
+            SeenClaims.AssertSeen(db, "authenticated", bob.ToString());
         }
 
         // A mixed SaveChanges batch: insert + update + delete.
@@ -49,13 +47,13 @@ public sealed class ClaimsIsolationTests(MigratedDatabase database) : DatabaseTe
             session.Retitle("alice renamed", null);
             db.Remove(session.Drafts.Single());
             await db.SaveChangesAsync();
-            AssertSeen(db, alice.ToString(), "authenticated");
+            SeenClaims.AssertSeen(db, "authenticated", alice.ToString());
         }
 
         await using (var db = contexts.AsAnon())
         {
             Assert.Equal(0, await db.Sessions.CountAsync());
-            AssertSeen(db, sub: null, "anon");
+            SeenClaims.AssertSeen(db, "anon", sub: null);
         }
 
         // ExecuteUpdate / ExecuteDelete outside a transaction.
@@ -70,7 +68,7 @@ public sealed class ClaimsIsolationTests(MigratedDatabase database) : DatabaseTe
         await using (var db = contexts.AsServiceRole())
         {
             Assert.Equal(2, await db.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM public.sessions").SingleAsync());
-            AssertSeen(db, sub: null, "service_role");
+            SeenClaims.AssertSeen(db, "service_role", sub: null);
         }
 
         await using (var db = contexts.ForUser(alice))
@@ -87,7 +85,7 @@ public sealed class ClaimsIsolationTests(MigratedDatabase database) : DatabaseTe
             var session = await db.Sessions.SingleAsync();
             session.ResolveHole("?h2", "1", 0.1, now);
             await db.SaveChangesAsync();
-            AssertSeen(db, bob.ToString(), "authenticated");
+            SeenClaims.AssertSeen(db, "authenticated", bob.ToString());
             await transaction.CommitAsync();
         }
 
@@ -97,7 +95,7 @@ public sealed class ClaimsIsolationTests(MigratedDatabase database) : DatabaseTe
             db.Sessions.Single().Retitle("never committed", null);
             db.SaveChanges();
             transaction.Rollback();
-            AssertSeen(db, alice.ToString(), "authenticated");
+            SeenClaims.AssertSeen(db, "authenticated", alice.ToString());
         }
 
         Assert.Equal("alice renamed", await Database.ScalarAsync<string>("SELECT title FROM public.sessions WHERE id = @id", ("id", aliceSession.Id)));
@@ -122,7 +120,7 @@ public sealed class ClaimsIsolationTests(MigratedDatabase database) : DatabaseTe
     [Fact]
     public async Task OnePhysicalConnection_IsReallySharedByTheContexts()
     {
-        var contexts = SingleConnectionContexts(noResetOnClose: true);
+        var contexts = Database.SingleConnectionContexts(noResetOnClose: true);
         var alice = await Database.CreateUserAsync();
         int first, second;
         await using (var db = contexts.ForUser(alice))
@@ -138,29 +136,4 @@ public sealed class ClaimsIsolationTests(MigratedDatabase database) : DatabaseTe
         Assert.Equal(first, second);
     }
 
-    private string SingleConnectionString(bool noResetOnClose)
-        => Database.Server.AppConnectionTo(Database.DatabaseName, maxPoolSize: 1, noResetOnClose: noResetOnClose);
-
-    private DomainDbContextFactory SingleConnectionContexts(bool noResetOnClose)
-        => new(DomainDbContextOptions.Create(SingleConnectionString(noResetOnClose)));
-
-    private static void AssertSeen(DomainDbContext db, string? sub, string role)
-    {
-        var seen = db.Database
-            .SqlQueryRaw<Seen>("SELECT current_setting('request.jwt.claims', true) AS claims, current_user::text AS \"current_user\"")
-            .AsEnumerable()
-            .Single();
-        Assert.Equal(role, seen.CurrentUser);
-        Assert.NotNull(seen.Claims);
-        using var claims = System.Text.Json.JsonDocument.Parse(seen.Claims);
-        Assert.Equal(role, claims.RootElement.GetProperty("role").GetString());
-        if (sub is null)
-        {
-            Assert.False(claims.RootElement.TryGetProperty("sub", out _));
-        }
-        else
-        {
-            Assert.Equal(sub, claims.RootElement.GetProperty("sub").GetString());
-        }
-    }
 }

@@ -102,8 +102,7 @@ public sealed class ClaimsStatementTests(MigratedDatabase database) : DatabaseTe
         var bobSession = await Database.SessionWithOneOfEachAsync(bob);
         // A pool of its own (the application name keys it), dropped at the end: the point of the test is a
         // connection that keeps session-level settings, and no other test may inherit it.
-        var contexts = new DomainDbContextFactory(DomainDbContextOptions.Create(
-            Database.Server.AppConnectionTo(Database.DatabaseName, maxPoolSize: 1, noResetOnClose: true) + ";Application Name=stale-session-claims"));
+        var contexts = Database.SingleConnectionContexts(noResetOnClose: true, poolName: "stale-session-claims");
 
         // Another client of the same pooled connection (a pooler in transaction mode, say) left bob's claims behind
         // at session level, in the legacy settings auth.uid() and auth.role() read first. Sent on the context's own

@@ -13,10 +13,8 @@ public sealed class ConnectionFailureTests(MigratedDatabase database) : Database
     [Fact]
     public async Task BeginTransaction_AfterTheConnectionBrokeWhileTheClaimsWereSent_StartsCleanlyOnThePooledContext()
     {
-        var server = new NpgsqlConnectionStringBuilder(Database.AdminConnectionString);
-        await using var proxy = FaultyTcpProxy.Start(server.Host!, server.Port);
-        var contexts = new DomainDbContextFactory(
-            DomainDbContextOptions.Create(proxy.Route(Database.AppConnectionString, $"connection-failure-test-{Guid.NewGuid():N}")));
+        await using var proxy = StartProxy();
+        var contexts = ContextsThrough(proxy);
         var alice = Guid.CreateVersion7();
         var bob = Guid.CreateVersion7();
 
@@ -34,10 +32,8 @@ public sealed class ConnectionFailureTests(MigratedDatabase database) : Database
     [Fact]
     public async Task EfQuery_AfterTheConnectionBrokeWhileItWasPrepared_RunsCleanlyOnThePooledContext()
     {
-        var server = new NpgsqlConnectionStringBuilder(Database.AdminConnectionString);
-        await using var proxy = FaultyTcpProxy.Start(server.Host!, server.Port);
-        var contexts = new DomainDbContextFactory(
-            DomainDbContextOptions.Create(proxy.Route(Database.AppConnectionString, $"connection-failure-test-{Guid.NewGuid():N}")));
+        await using var proxy = StartProxy();
+        var contexts = ContextsThrough(proxy);
         var alice = await Database.CreateUserAsync();
         var bob = await Database.CreateUserAsync();
         var aliceSession = await Database.SessionWithOneOfEachAsync(alice, "alice");
@@ -55,6 +51,16 @@ public sealed class ConnectionFailureTests(MigratedDatabase database) : Database
         Assert.Equal([aliceSession.Id], await SessionIdsAsync(contexts, alice));
         Assert.Equal([bobSession.Id], SessionIds(contexts, bob));
     }
+
+    private FaultyTcpProxy StartProxy()
+    {
+        var server = new NpgsqlConnectionStringBuilder(Database.AdminConnectionString);
+        return FaultyTcpProxy.Start(server.Host!, server.Port);
+    }
+
+    /// <summary>Contexts whose connections go through <paramref name="proxy"/>, in a pool of their own.</summary>
+    private DomainDbContextFactory ContextsThrough(FaultyTcpProxy proxy)
+        => new(DomainDbContextOptions.Create(proxy.Route(Database.AppConnectionString, $"connection-failure-test-{Guid.NewGuid():N}")));
 
     private static async Task<List<Guid>> SessionIdsAsync(DomainDbContextFactory contexts, Guid user)
     {

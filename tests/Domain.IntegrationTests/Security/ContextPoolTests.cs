@@ -14,14 +14,12 @@ namespace Domain.IntegrationTests.Security;
 /// </summary>
 public sealed class ContextPoolTests(MigratedDatabase database) : DatabaseTest(database)
 {
-    private sealed record Seen(string? Claims, string CurrentUser);
-
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task ContextReturnedByAUser_LeasedAgainAsAnon_ActsAsAnon_AndSeesNoRow(bool disposeAsync)
     {
-        var contexts = SingleConnectionContexts();
+        var contexts = Database.SingleConnectionContexts();
         var alice = await Database.CreateUserAsync();
         await Database.SessionWithOneOfEachAsync(alice);
 
@@ -36,14 +34,14 @@ public sealed class ContextPoolTests(MigratedDatabase database) : DatabaseTest(d
         Assert.Same(RlsClaims.Anonymous, next.Claims);
         Assert.Equal(0, await next.Sessions.CountAsync());
         Assert.Equal(0, await next.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM public.sessions").SingleAsync());
-        AssertSeen(next, "anon", sub: null);
+        SeenClaims.AssertSeen(next, "anon", sub: null);
         Assert.Empty(next.ChangeTracker.Entries());
     }
 
     [Fact]
     public async Task ContextReturnedInsideAUsersTransaction_LeasedAgainAsAnon_SeesNoRow_InOrOutOfATransaction()
     {
-        var contexts = SingleConnectionContexts();
+        var contexts = Database.SingleConnectionContexts();
         var alice = await Database.CreateUserAsync();
         await Database.SessionWithOneOfEachAsync(alice);
 
@@ -60,13 +58,13 @@ public sealed class ContextPoolTests(MigratedDatabase database) : DatabaseTest(d
         Assert.Equal(0, await next.Sessions.CountAsync());
         await using var own = await next.Database.BeginTransactionAsync();
         Assert.Equal(0, await next.Sessions.CountAsync());
-        AssertSeen(next, "anon", sub: null);
+        SeenClaims.AssertSeen(next, "anon", sub: null);
     }
 
     [Fact]
     public async Task ReusedContext_StillSavesInsideATransaction_EvenAfterTheLastCallerTurnedThatOff()
     {
-        var contexts = SingleConnectionContexts();
+        var contexts = Database.SingleConnectionContexts();
         var alice = await Database.CreateUserAsync();
 
         var first = contexts.ForUser(alice);
@@ -86,7 +84,7 @@ public sealed class ContextPoolTests(MigratedDatabase database) : DatabaseTest(d
     [Fact]
     public async Task ReusedContext_SaveChanges_WritesAsTheNewCaller_NotThePreviousOne()
     {
-        var contexts = SingleConnectionContexts();
+        var contexts = Database.SingleConnectionContexts();
         var alice = await Database.CreateUserAsync();
         var bob = await Database.CreateUserAsync();
         DomainDbContext first;
@@ -104,7 +102,7 @@ public sealed class ContextPoolTests(MigratedDatabase database) : DatabaseTest(d
             Assert.Equal(0, await db.Sessions.CountAsync());
             db.Sessions.Add(Session.Create(bob, "bob's", null, Clock.GetUtcNow()));
             await db.SaveChangesAsync();
-            AssertSeen(db, "authenticated", bob.ToString());
+            SeenClaims.AssertSeen(db, "authenticated", bob.ToString());
 
             db.Sessions.Add(Session.Create(alice, "planted by bob", null, Clock.GetUtcNow()));
             await Assert.ThrowsAsync<RlsViolationException>(() => db.SaveChangesAsync());
@@ -113,9 +111,6 @@ public sealed class ContextPoolTests(MigratedDatabase database) : DatabaseTest(d
         Assert.Equal("alice's", await Database.ScalarAsync<string>("SELECT string_agg(title, ',') FROM public.sessions WHERE user_id = @u", ("u", alice)));
         Assert.Equal("bob's", await Database.ScalarAsync<string>("SELECT string_agg(title, ',') FROM public.sessions WHERE user_id = @u", ("u", bob)));
     }
-
-    private DomainDbContextFactory SingleConnectionContexts()
-        => new(DomainDbContextOptions.Create(Database.Server.AppConnectionTo(Database.DatabaseName, maxPoolSize: 1, noResetOnClose: true)));
 
     private static async Task ReturnAsync(DomainDbContext context, bool disposeAsync)
     {
@@ -127,18 +122,5 @@ public sealed class ContextPoolTests(MigratedDatabase database) : DatabaseTest(d
         {
             context.Dispose();
         }
-    }
-
-    private static void AssertSeen(DomainDbContext db, string role, string? sub)
-    {
-        var seen = db.Database
-            .SqlQueryRaw<Seen>("SELECT current_setting('request.jwt.claims', true) AS claims, current_user::text AS \"current_user\"")
-            .AsEnumerable()
-            .Single();
-        Assert.Equal(role, seen.CurrentUser);
-        Assert.NotNull(seen.Claims);
-        using var claims = JsonDocument.Parse(seen.Claims);
-        Assert.Equal(role, claims.RootElement.GetProperty("role").GetString());
-        Assert.Equal(sub, claims.RootElement.TryGetProperty("sub", out var value) ? value.GetString() : null);
     }
 }
