@@ -106,17 +106,7 @@ public sealed partial class UsageRecorder : IHostedService, IAsyncDisposable
     public ValueTask RecordAsync(UsageRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        lock (_gate)
-        {
-            ThrowIfClosed(record);
-            if (_buffer.Writer.TryWrite(record))
-            {
-                _recorded++;
-                return ValueTask.CompletedTask;
-            }
-        }
-
-        return WaitForRoomAsync(record, cancellationToken);
+        return TryAccept(record) ? ValueTask.CompletedTask : WaitForRoomAsync(record, cancellationToken);
     }
 
     /// <summary>
@@ -313,18 +303,32 @@ public sealed partial class UsageRecorder : IHostedService, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Puts <paramref name="record"/> in the buffer and numbers it, under one lock (see the fields); false when the
+    /// buffer is full. Throws when the recorder is closed.
+    /// </summary>
+    private bool TryAccept(UsageRecord record)
+    {
+        lock (_gate)
+        {
+            ThrowIfClosed(record);
+            if (!_buffer.Writer.TryWrite(record))
+            {
+                return false;
+            }
+
+            _recorded++;
+            return true;
+        }
+    }
+
     private async ValueTask WaitForRoomAsync(UsageRecord record, CancellationToken cancellationToken)
     {
         while (await _buffer.Writer.WaitToWriteAsync(cancellationToken))
         {
-            lock (_gate)
+            if (TryAccept(record))
             {
-                ThrowIfClosed(record);
-                if (_buffer.Writer.TryWrite(record))
-                {
-                    _recorded++;
-                    return;
-                }
+                return;
             }
         }
 
