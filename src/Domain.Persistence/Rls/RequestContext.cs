@@ -34,6 +34,8 @@ internal static class RequestContext
 
     private const string PrependedPrefix = StatementSql + ";\n";
 
+    private const string NoResultOfItsOwn = "The command carried the claims statement but returned no result of its own.";
+
     /// <summary>Runs the statement on its own inside <paramref name="transaction"/>.</summary>
     public static void Apply(DbConnection connection, DbTransaction transaction, RlsClaims claims)
     {
@@ -74,7 +76,7 @@ internal static class RequestContext
     {
         if (!reader.NextResult())
         {
-            throw new RlsContextException("The command carried the claims statement but returned no result of its own.");
+            throw new RlsContextException(NoResultOfItsOwn);
         }
     }
 
@@ -83,7 +85,7 @@ internal static class RequestContext
     {
         if (!await reader.NextResultAsync(cancellationToken))
         {
-            throw new RlsContextException("The command carried the claims statement but returned no result of its own.");
+            throw new RlsContextException(NoResultOfItsOwn);
         }
     }
 
