@@ -6,7 +6,6 @@ using Domain.Conversations;
 using Domain.Persistence.Queries;
 using Domain.Persistence.Rls;
 using Domain.Sessions;
-using Domain.Usage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Npgsql;
@@ -490,7 +489,7 @@ public class Ingest : Scenario
         var user = NextUser().Id;
         await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
         await using var writer = await connection.BeginBinaryImportAsync(
-            "COPY public.usage_logs (id, user_id, service, operation, model, input_tokens, output_tokens, cost_usd, occurred_at) FROM STDIN (FORMAT BINARY)");
+            $"COPY public.usage_logs ({IngestThroughRecorder.Columns}) FROM STDIN (FORMAT BINARY)");
         var now = DateTimeOffset.UtcNow;
         for (var i = 0; i < Rows; i++)
         {
@@ -512,15 +511,8 @@ public class Ingest : Scenario
     [Benchmark]
     public async Task<int> EfAddRangeServiceRole()
     {
-        var user = NextUser().Id;
+        var records = IngestThroughRecorder.NewRecords(NextUser().Id);
         await using var db = Db.AppContexts.AsServiceRole();
-        var now = DateTimeOffset.UtcNow;
-        var records = new UsageRecord[Rows];
-        for (var i = 0; i < Rows; i++)
-        {
-            records[i] = UsageRecord.Create(user, "openai", "chat.completion", "model-x", i % 4000, i % 700, 0.000125m * (i % 97), now);
-        }
-
         db.UsageLogs.AddRange(records);
         return await db.SaveChangesAsync();
     }
@@ -544,8 +536,8 @@ public class Ingest : Scenario
         }
 
         return await connection.ExecuteAsync(
-            """
-            INSERT INTO public.usage_logs (id, user_id, service, operation, model, input_tokens, output_tokens, cost_usd, occurred_at)
+            $"""
+            INSERT INTO public.usage_logs ({IngestThroughRecorder.Columns})
             SELECT i, @user, 'openai', 'chat.completion', 'model-x', t.input, t.output, t.cost, @now
               FROM unnest(@ids, @input, @output, @cost) AS t(i, input, output, cost)
             """,

@@ -77,11 +77,14 @@ public class IngestThroughRecorder : Scenario
 
     private UsageRecord[] NewRecords() => NewRecords(NextUser().Id);
 
-    internal static UsageRecord[] NewRecords(Guid user)
+    internal static UsageRecord[] NewRecords(Guid user) => NewRecords(user, Rows);
+
+    /// <summary>The usage rows every ingest variant writes: <paramref name="count"/> calls of one user, now.</summary>
+    internal static UsageRecord[] NewRecords(Guid user, int count)
     {
         var now = DateTimeOffset.UtcNow;
-        var records = new UsageRecord[Rows];
-        for (var i = 0; i < Rows; i++)
+        var records = new UsageRecord[count];
+        for (var i = 0; i < count; i++)
         {
             records[i] = UsageRecord.Create(user, "openai", "chat.completion", "model-x", i % 4000, i % 700, 0.000125m * (i % 97), now);
         }
@@ -178,14 +181,7 @@ public class RecordOne : Scenario
     [IterationSetup]
     public void CreateRecords()
     {
-        var user = NextUser().Id;
-        var now = DateTimeOffset.UtcNow;
-        _records = new UsageRecord[PerIteration];
-        for (var i = 0; i < PerIteration; i++)
-        {
-            _records[i] = UsageRecord.Create(user, "openai", "chat.completion", "model-x", i % 4000, i % 700, 0.000125m * (i % 97), now);
-        }
-
+        _records = IngestThroughRecorder.NewRecords(NextUser().Id, PerIteration);
         _next = 0;
     }
 
