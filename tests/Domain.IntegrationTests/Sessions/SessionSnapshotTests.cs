@@ -21,7 +21,7 @@ public sealed class SessionSnapshotTests(MigratedDatabase database) : DatabaseTe
     public async Task Snapshot_HoldsWhatTheEntitiesHold_ValueForValue_InTheDtosOrder()
     {
         var alice = await Database.CreateUserAsync();
-        var sessionId = await RichSessionAsync(alice);
+        var sessionId = await Database.RichSessionAsync(alice);
 
         await using var db = Database.ContextFor(RlsClaims.ForUser(alice));
         var snapshot = await db.LoadSessionSnapshotAsync(sessionId);
@@ -67,7 +67,7 @@ public sealed class SessionSnapshotTests(MigratedDatabase database) : DatabaseTe
     {
         var alice = await Database.CreateUserAsync();
         var bob = await Database.CreateUserAsync();
-        var sessionId = await RichSessionAsync(alice);
+        var sessionId = await Database.RichSessionAsync(alice);
 
         await using var db = Database.ContextFor(caller == "anon" ? RlsClaims.Anonymous : RlsClaims.ForUser(caller == "missing" ? alice : bob));
 
@@ -79,7 +79,7 @@ public sealed class SessionSnapshotTests(MigratedDatabase database) : DatabaseTe
     {
         var alice = await Database.CreateUserAsync();
         var admin = await Database.CreateUserAsync();
-        var sessionId = await RichSessionAsync(alice);
+        var sessionId = await Database.RichSessionAsync(alice);
 
         await using var db = Database.ContextFor(RlsClaims.ForAdmin(admin));
         var snapshot = await db.LoadSessionSnapshotAsync(sessionId);
@@ -93,7 +93,7 @@ public sealed class SessionSnapshotTests(MigratedDatabase database) : DatabaseTe
     public async Task Snapshot_WhenTheSessionTimeZoneIsNotUtc_StillHoldsUtcInstants()
     {
         var alice = await Database.CreateUserAsync();
-        var sessionId = await RichSessionAsync(alice);
+        var sessionId = await Database.RichSessionAsync(alice);
 
         await using var db = Database.ContextFor(RlsClaims.ForUser(alice));
         await using var transaction = await db.Database.BeginTransactionAsync();
@@ -106,56 +106,11 @@ public sealed class SessionSnapshotTests(MigratedDatabase database) : DatabaseTe
         Assert.Equal(stored, snapshot.CreatedAt.UtcDateTime);
     }
 
-    [Fact]
-    public async Task SessionStoreGet_ReadsTheSnapshot_InOneCommand()
-    {
-        var alice = await Database.CreateUserAsync();
-        var sessionId = await RichSessionAsync(alice);
-        var counter = new CommandCounter();
-        var contexts = counter.ContextsFor(Database.AppConnectionString);
-        var store = new SessionStore(contexts, TimeProvider.System, Mapping, new CreateSessionRequestValidator(), new AddRevisionRequestValidator(),
-            new AddDraftRequestValidator(), new ResolveHoleRequestValidator());
-
-        var details = await store.GetAsync(RlsClaims.ForUser(alice), sessionId);
-
-        Assert.NotNull(details);
-        Assert.Equal(4, details.Revisions.Count);
-        Assert.Single(counter.Commands);
-        await using var db = Database.ContextFor(RlsClaims.ForUser(alice));
-        AssertSameDetails((await db.LoadSessionAggregateAsync(sessionId))!.Adapt<SessionDetailsDto>(Mapping), details);
-    }
-
-    private static void AssertSameDetails(SessionDetailsDto expected, SessionDetailsDto actual)
+    internal static void AssertSameDetails(SessionDetailsDto expected, SessionDetailsDto actual)
     {
         Assert.Equal(expected.Session, actual.Session);
         Assert.Equal(expected.Revisions, actual.Revisions);
         Assert.Equal(expected.Drafts, actual.Drafts);
         Assert.Equal(expected.HoleResolutions, actual.HoleResolutions);
-    }
-
-    /// <summary>
-    /// A session with four revisions, three drafts (one without validation details) and three hole resolutions,
-    /// whose text holds what JSON must escape, added out of the orders the snapshot lists them in.
-    /// </summary>
-    private async Task<Guid> RichSessionAsync(Guid userId)
-    {
-        var now = Clock.GetUtcNow();
-        var session = Session.Create(userId, "quotes \" and \\ back\\slash, zoë 例え, tab\tnew\nline", "a \"described\" session", now);
-        session.ReplaceMetadata("""{"tags":["a","b"],"nested":{"x":1.5}}""");
-        session.AddRevision("""{"step":1,"text":"line\nbreak"}""", "first \"one\"", now);
-        session.AddDraft("print(\"one\")", "python", true, """{"errors":[],"score":0.5}""", now.AddSeconds(2));
-        session.AddRevision("""{"step":2}""", null, now.AddSeconds(1));
-        session.AddDraft("console.log('two')", "javascript", false, null, now.AddSeconds(1));
-        session.ResolveHole("?zeta", "\"last\"", 0.25, now);
-        session.ResolveHole("?alpha", """{"v":[1,2,3]}""", 1.0, now);
-        session.AddRevision("""{"step":3,"unicode":"ünï"}""", "third", now.AddSeconds(2));
-        session.ResolveHole("?mid", "null", 0.0, now);
-        session.AddDraft("fn main() {}", "rust", true, """{"errors":["none"]}""", now);
-        session.AddRevision("""{"step":4}""", "fourth", now.AddSeconds(3));
-
-        await using var db = Database.ContextFor(RlsClaims.ForUser(userId));
-        db.Sessions.Add(session);
-        await db.SaveChangesAsync();
-        return session.Id;
     }
 }

@@ -6,7 +6,9 @@ using Domain.IntegrationTests.Infrastructure;
 using Domain.Persistence.Errors;
 using Domain.Persistence.Rls;
 using Domain.Sessions;
+using Domain.Persistence.Queries;
 using FluentValidation;
+using Mapster;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Domain.IntegrationTests.Sessions;
@@ -171,5 +173,21 @@ public sealed class SessionStoreTests : DatabaseTest
         var expected = await Database.ScalarAsync<Guid[]>(
             "SELECT array_agg(id ORDER BY created_at DESC, id DESC) FROM public.sessions WHERE user_id = @u", ("u", alice));
         Assert.Equal(expected, listed.Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task Get_ReadsTheSnapshot_InOneCommand()
+    {
+        var alice = await Database.CreateUserAsync();
+        var sessionId = await Database.RichSessionAsync(alice);
+
+        var details = await _store.GetAsync(RlsClaims.ForUser(alice), sessionId);
+
+        Assert.NotNull(details);
+        Assert.Equal(4, details.Revisions.Count);
+        Assert.Single(_counter.Commands);
+        await using var db = Database.ContextFor(RlsClaims.ForUser(alice));
+        var mapping = _services.GetRequiredService<TypeAdapterConfig>();
+        SessionSnapshotTests.AssertSameDetails((await db.LoadSessionAggregateAsync(sessionId))!.Adapt<SessionDetailsDto>(mapping), details);
     }
 }
