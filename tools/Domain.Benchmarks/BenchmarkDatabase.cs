@@ -13,7 +13,11 @@ public sealed record BenchmarkScale(int Users, int SessionsPerUser, int Revision
 {
     public static BenchmarkScale Full { get; } = new(10_000, 100, 2, 3);
 
-    public static BenchmarkScale Quick { get; } = new(1_000, 20, 2, 3);
+    /// <summary>
+    /// 50 sessions a user: the keyset page reads the 20 sessions after the 20 newest, so a user needs at least 40
+    /// for that page to be full (with 20, as this scale once had, the page was empty and measured nothing).
+    /// </summary>
+    public static BenchmarkScale Quick { get; } = new(1_000, 50, 2, 3);
 
     public long Sessions => (long)Users * SessionsPerUser;
 
@@ -58,6 +62,12 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
     public DomainDbContextFactory AppContexts { get; private set; } = null!;
 
     public NpgsqlDataSource OwnerDataSource { get; private set; } = null!;
+
+    /// <summary>
+    /// The application login role with the data layer's Npgsql settings, for raw Npgsql that sends the claims itself
+    /// (the <c>NpgsqlRls</c> variants): RLS applies, as on the EF path.
+    /// </summary>
+    public NpgsqlDataSource AppDataSource { get; private set; } = null!;
 
     public string ServerDescription { get; private set; } = null!;
 
@@ -109,6 +119,7 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
         database.AppConnectionString = AppLoginRole.ConnectionStringFor(database.OwnerConnectionString);
         database.AppContexts = new DomainDbContextFactory(DomainDbContextOptions.Create(database.AppConnectionString + ConnectionSettings));
         database.OwnerDataSource = NpgsqlDataSource.Create(database.OwnerTunedConnectionString);
+        database.AppDataSource = NpgsqlDataSource.Create(DomainDbContextOptions.Tuned(database.AppConnectionString + ConnectionSettings));
         database.Users = await database.LoadAsync(scale);
         Current = database;
         return database;
@@ -117,6 +128,7 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await OwnerDataSource.DisposeAsync();
+        await AppDataSource.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         if (_local is not null)
         {

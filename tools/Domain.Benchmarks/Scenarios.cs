@@ -75,6 +75,36 @@ public abstract class Scenario
         return command;
     }
 
+    /// <summary>
+    /// Raw Npgsql acting for a user the way the data layer does, for the <c>NpgsqlRls</c> variants: logged in as the
+    /// application role, the claims statement EF sends (<see cref="RequestContext.StatementSql"/>) and then
+    /// <paramref name="sql"/>, in one prepared batch and so one implicit transaction. What is left between this and
+    /// <c>EfRls</c> is EF's share; what lies between this and <c>Npgsql</c> is the price of the claims and the policies,
+    /// which any client of this mechanism pays. The reader it returns is already past the claims statement's result.
+    /// </summary>
+    protected static async Task<(NpgsqlBatch Batch, NpgsqlDataReader Reader)> ExecuteWithClaimsAsync(
+        NpgsqlConnection connection, Guid userId, string sql, params (NpgsqlDbType Type, object Value)[] parameters)
+    {
+        var claims = RlsClaims.ForUser(userId);
+        var batch = new NpgsqlBatch(connection);
+        var setClaims = new NpgsqlBatchCommand(RequestContext.StatementSql);
+        setClaims.Parameters.Add(new NpgsqlParameter(RequestContext.ClaimsParameter, NpgsqlDbType.Text) { Value = claims.Json });
+        setClaims.Parameters.Add(new NpgsqlParameter(RequestContext.SubjectParameter, NpgsqlDbType.Text) { Value = claims.Subject });
+        setClaims.Parameters.Add(new NpgsqlParameter(RequestContext.RoleParameter, NpgsqlDbType.Text) { Value = claims.Role });
+        batch.BatchCommands.Add(setClaims);
+        var query = new NpgsqlBatchCommand(sql);
+        foreach (var (type, value) in parameters)
+        {
+            query.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = type, Value = value });
+        }
+
+        batch.BatchCommands.Add(query);
+        await batch.PrepareAsync();
+        var reader = await batch.ExecuteReaderAsync();
+        await reader.NextResultAsync();
+        return (batch, reader);
+    }
+
     /// <summary>The same SQL for Dapper: positional <c>$1..$n</c> replaced by the given named parameters.</summary>
     protected static string Named(string sql, params string[] names)
     {
@@ -129,6 +159,19 @@ public class ReadById : Scenario
         await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
         return await connection.QuerySingleAsync<SessionRow>($"SELECT {SessionColumns} FROM public.sessions WHERE id = @id", new { id = user.Sessions[^1] });
     }
+
+    [Benchmark]
+    public async Task<SessionRow> NpgsqlRls()
+    {
+        var user = NextUser();
+        await using var connection = await Db.AppDataSource.OpenConnectionAsync();
+        var (batch, reader) = await ExecuteWithClaimsAsync(connection, user.Id, $"SELECT {SessionColumns} FROM public.sessions WHERE id = $1", (NpgsqlDbType.Uuid, user.Sessions[^1]));
+        await using (batch)
+        await using (reader)
+        {
+            return await reader.ReadAsync() ? ReadSession(reader) : throw new InvalidOperationException("RLS hid the user's own session.");
+        }
+    }
 }
 
 [BenchmarkCategory("list a page of 20 by keyset")]
@@ -170,7 +213,7 @@ public class KeysetPage : Scenario
             page.Add(ReadSession(reader));
         }
 
-        return page;
+        return page.Count == 20 ? page : throw new InvalidOperationException($"The page held {page.Count} rows, not 20.");
     }
 
     [Benchmark]
@@ -182,12 +225,38 @@ public class KeysetPage : Scenario
         return [.. await connection.QueryAsync<SessionRow>(Named(PageSql, "@user", "@createdAt", "@id"), new { user = user.Id, createdAt, id })];
     }
 
+    [Benchmark]
+    public async Task<List<SessionRow>> NpgsqlRls()
+    {
+        var user = NextUser();
+        var (createdAt, id) = await CursorAsync(user.Sessions);
+        await using var connection = await Db.AppDataSource.OpenConnectionAsync();
+        var (batch, reader) = await ExecuteWithClaimsAsync(connection, user.Id, PageSql,
+            (NpgsqlDbType.Uuid, user.Id), (NpgsqlDbType.TimestampTz, createdAt), (NpgsqlDbType.Uuid, id));
+        await using (batch)
+        await using (reader)
+        {
+            var page = new List<SessionRow>(20);
+            while (await reader.ReadAsync())
+            {
+                page.Add(ReadSession(reader));
+            }
+
+            return page.Count == 20 ? page : throw new InvalidOperationException($"RLS page held {page.Count} rows, not 20.");
+        }
+    }
+
     private static Dictionary<Guid, DateTime>? _createdAt;
 
-    /// <summary>The keyset cursor: the newest session but 20, so a full page follows it.</summary>
+    /// <summary>The keyset cursor: the last row of a user's first page (their 20th newest session), so the page read is the second.</summary>
     private static async Task<(DateTime CreatedAt, Guid Id)> CursorAsync(Guid[] sessions)
     {
-        var id = sessions[^Math.Min(20, sessions.Length)];
+        if (sessions.Length < 40)
+        {
+            throw new InvalidOperationException($"The keyset page needs at least 40 sessions a user for a full second page; this scale has {sessions.Length}.");
+        }
+
+        var id = sessions[^20];
         if (_createdAt is null)
         {
             await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
