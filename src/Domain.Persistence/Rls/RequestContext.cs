@@ -65,7 +65,7 @@ internal static class RequestContext
         }
 
         command.CommandText = PrependedPrefix + command.CommandText;
-        AddParameters(command, claims);
+        AddParameters(command.Parameters, claims);
     }
 
     /// <summary>Whether <see cref="Prepend"/> changed <paramref name="command"/>.</summary>
@@ -95,14 +95,15 @@ internal static class RequestContext
         // disposed, even after the connection broke while sending it, and with automatic preparation the recycled
         // command fails the pooled context's next transaction (NullReferenceException in NpgsqlDataReader.NextResult).
         var command = new NpgsqlCommand(StatementSql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
-        AddParameters(command, claims);
+        AddParameters(command.Parameters, claims);
         return command;
     }
 
-    private static void AddParameters(DbCommand command, RlsClaims claims)
+    /// <summary>The statement's parameters, for a command or a batch command that carries <see cref="StatementSql"/>.</summary>
+    public static void AddParameters(DbParameterCollection parameters, RlsClaims claims)
     {
-        command.Parameters.Add(new NpgsqlParameter(ClaimsParameter, NpgsqlDbType.Text) { Value = claims.Json, Direction = ParameterDirection.Input });
-        command.Parameters.Add(new NpgsqlParameter(SubjectParameter, NpgsqlDbType.Text) { Value = claims.Subject, Direction = ParameterDirection.Input });
-        command.Parameters.Add(new NpgsqlParameter(RoleParameter, NpgsqlDbType.Text) { Value = claims.Role, Direction = ParameterDirection.Input });
+        parameters.Add(new NpgsqlParameter(ClaimsParameter, NpgsqlDbType.Text) { Value = claims.Json, Direction = ParameterDirection.Input });
+        parameters.Add(new NpgsqlParameter(SubjectParameter, NpgsqlDbType.Text) { Value = claims.Subject, Direction = ParameterDirection.Input });
+        parameters.Add(new NpgsqlParameter(RoleParameter, NpgsqlDbType.Text) { Value = claims.Role, Direction = ParameterDirection.Input });
     }
 }
