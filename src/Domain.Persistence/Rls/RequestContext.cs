@@ -32,6 +32,15 @@ internal static class RequestContext
         + $"pg_catalog.set_config('request.jwt.claim.role', @{RoleParameter}, true), "
         + $"pg_catalog.set_config('role', @{RoleParameter}, true)";
 
+    /// <summary>The settings the statement sets, in order, and where each value comes from.</summary>
+    public static IReadOnlyList<(string Name, Func<RlsClaims, string> Value)> Settings { get; } =
+    [
+        ("request.jwt.claims", c => c.Json),
+        ("request.jwt.claim.sub", c => c.Subject),
+        ("request.jwt.claim.role", c => c.Role),
+        ("role", c => c.Role),
+    ];
+
     private const string PrependedPrefix = StatementSql + ";\n";
 
     private const string NoResultOfItsOwn = "The command carried the claims statement but returned no result of its own.";

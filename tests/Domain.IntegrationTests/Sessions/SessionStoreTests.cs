@@ -39,6 +39,13 @@ public sealed class SessionStoreTests : DatabaseTest
         { "{not json", null, nameof(AddRevisionRequest.Ir) },
         { "", null, nameof(AddRevisionRequest.Ir) },
         { """{"step":2}""", new string('s', SessionLimits.ChangeSummaryMaxLength + 1), nameof(AddRevisionRequest.ChangeSummary) },
+        { """{"step":2}""", "s\0s", nameof(AddRevisionRequest.ChangeSummary) },
+        { """{"step":2}""", "x\ud800", nameof(AddRevisionRequest.ChangeSummary) },
+        { """{"step":"\u0000"}""", null, nameof(AddRevisionRequest.Ir) },
+        { """{"step":"\ud800"}""", null, nameof(AddRevisionRequest.Ir) },
+        { "{\"step\":\"\ud800\"}", null, nameof(AddRevisionRequest.Ir) },
+        { """{"step":1e200000}""", null, nameof(AddRevisionRequest.Ir) },
+        { """{"step":1,"step":2}""", null, nameof(AddRevisionRequest.Ir) },
     };
 
     public override async Task DisposeAsync()

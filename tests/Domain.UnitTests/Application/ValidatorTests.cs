@@ -60,4 +60,41 @@ public sealed class ValidatorTests
 
         Assert.Contains(result.Errors, e => e.PropertyName == nameof(AddDraftRequest.Language));
     }
+
+    /// <summary>Every text and JSON field of every request, with a value PostgreSQL would refuse or store differently.</summary>
+    public static TheoryData<string, object, string> UnstorableInput => new()
+    {
+        { "title NUL", new CreateSessionRequest("s\0s", null), nameof(CreateSessionRequest.Title) },
+        { "title lone surrogate", new CreateSessionRequest("x\ud800", null), nameof(CreateSessionRequest.Title) },
+        { "description NUL", new CreateSessionRequest("t", "d\0"), nameof(CreateSessionRequest.Description) },
+        { "summary NUL", new AddRevisionRequest("""{"a":1}""", "s\0s"), nameof(AddRevisionRequest.ChangeSummary) },
+        { "summary lone surrogate", new AddRevisionRequest("""{"a":1}""", "\udc00"), nameof(AddRevisionRequest.ChangeSummary) },
+        { "ir escaped NUL", new AddRevisionRequest("""{"a":"\u0000"}""", null), nameof(AddRevisionRequest.Ir) },
+        { "ir escaped lone surrogate", new AddRevisionRequest("""{"a":"\ud800"}""", null), nameof(AddRevisionRequest.Ir) },
+        { "ir raw lone surrogate", new AddRevisionRequest("{\"a\":\"\ud800\"}", null), nameof(AddRevisionRequest.Ir) },
+        { "ir number overflow", new AddRevisionRequest("""{"n":1e200000}""", null), nameof(AddRevisionRequest.Ir) },
+        { "ir duplicate keys", new AddRevisionRequest("""{"a":1,"a":2}""", null), nameof(AddRevisionRequest.Ir) },
+        { "code NUL", new AddDraftRequest("print(\0)", "python", true, null), nameof(AddDraftRequest.Code) },
+        { "code lone surrogate", new AddDraftRequest("\ud800", "python", true, null), nameof(AddDraftRequest.Code) },
+        { "validation details NUL", new AddDraftRequest("c", "python", true, """{"e":"\u0000"}"""), nameof(AddDraftRequest.ValidationDetails) },
+        { "resolution value duplicate keys", new ResolveHoleRequest("?h", """{"v":1,"v":2}""", 0.5), nameof(ResolveHoleRequest.ResolutionValue) },
+        { "resolution value overflow", new ResolveHoleRequest("?h", "1e131072", 0.5), nameof(ResolveHoleRequest.ResolutionValue) },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnstorableInput))]
+    public void UnstorableInput_IsInvalid_NamingTheField(string because, object request, string field)
+    {
+        var result = request switch
+        {
+            CreateSessionRequest r => new CreateSessionRequestValidator().Validate(r),
+            AddRevisionRequest r => new AddRevisionRequestValidator().Validate(r),
+            AddDraftRequest r => new AddDraftRequestValidator().Validate(r),
+            ResolveHoleRequest r => new ResolveHoleRequestValidator().Validate(r),
+            _ => throw new ArgumentOutOfRangeException(nameof(request), because),
+        };
+
+        Assert.False(result.IsValid, because);
+        Assert.Contains(result.Errors, e => e.PropertyName == field);
+    }
 }
