@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Runtime.ExceptionServices;
 using Domain.Persistence.EntityConfigurations;
 using Domain.Persistence.Errors;
@@ -16,10 +17,7 @@ namespace Domain.Persistence;
 /// </summary>
 public sealed class DomainDbContext : DbContext
 {
-    /// <summary>
-    /// A context acting as anon until <see cref="DomainDbContextFactory"/> hands it to a caller. The only
-    /// constructor, as EF's context pool requires.
-    /// </summary>
+    /// <summary>A context acting as anon until <see cref="DomainDbContextFactory"/> hands it to a caller.</summary>
     public DomainDbContext(DbContextOptions<DomainDbContext> options)
         : base(options)
     {
@@ -46,9 +44,9 @@ public sealed class DomainDbContext : DbContext
     public DbSet<UsageRecord> UsageLogs => Set<UsageRecord>();
 
     /// <summary>The transaction whose request context was set for this context's claims, if any.</summary>
-    internal object? ClaimsTransaction { get; set; }
+    internal DbTransaction? ClaimsTransaction { get; set; }
 
-    /// <summary>Makes a fresh (or freshly leased) context act for <paramref name="claims"/>.</summary>
+    /// <summary>Makes a fresh context act for <paramref name="claims"/>.</summary>
     internal DomainDbContext ActFor(RlsClaims claims)
     {
         ArgumentNullException.ThrowIfNull(claims);
@@ -57,10 +55,7 @@ public sealed class DomainDbContext : DbContext
         return this;
     }
 
-    /// <summary>
-    /// Forgets the caller before the context goes back to the pool, so a leased context never starts out as the
-    /// previous caller (fail closed: anon).
-    /// </summary>
+    /// <summary>Forgets the caller when disposed (fail closed: anon), besides what EF disposes.</summary>
     public override void Dispose()
     {
         ActFor(RlsClaims.Anonymous);

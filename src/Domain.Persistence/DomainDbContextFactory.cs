@@ -1,6 +1,5 @@
 using Domain.Persistence.Rls;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Domain.Persistence;
 
@@ -9,18 +8,19 @@ namespace Domain.Persistence;
 /// <see cref="CreateDbContext"/> without an identity acts as anon, which reaches no row (fail closed).
 /// </summary>
 /// <remarks>
-/// Contexts come from EF's context pool: creating one from scratch costs more than a primary-key read on this
-/// machine (see docs/benchmarks.md). A leased context starts as anon and acts for the caller it is handed to; when
-/// disposed it forgets that caller and goes back to the pool. Do not use a context after disposing it.
+/// Every call makes a new context, never one from EF's context pool: a pooled context is the same object for each
+/// caller it serves, so a reference kept past <c>Dispose</c> would silently act for whoever leases it next. A new
+/// context throws <see cref="ObjectDisposedException"/> when used after disposal instead. What that costs per
+/// context is measured in docs/benchmarks.md.
 /// </remarks>
 public sealed class DomainDbContextFactory : IDbContextFactory<DomainDbContext>
 {
-    private readonly PooledDbContextFactory<DomainDbContext> _pool;
+    private readonly DbContextOptions<DomainDbContext> _options;
 
     public DomainDbContextFactory(DbContextOptions<DomainDbContext> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _pool = new PooledDbContextFactory<DomainDbContext>(options);
+        _options = options;
     }
 
     /// <summary>A context acting as anon: no identity, no rows.</summary>
@@ -30,7 +30,7 @@ public sealed class DomainDbContextFactory : IDbContextFactory<DomainDbContext>
     public DomainDbContext For(RlsClaims claims)
     {
         ArgumentNullException.ThrowIfNull(claims);
-        return _pool.CreateDbContext().ActFor(claims);
+        return new DomainDbContext(_options).ActFor(claims);
     }
 
     /// <summary>A context acting for a signed-in user.</summary>

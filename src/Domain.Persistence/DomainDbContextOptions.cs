@@ -1,9 +1,11 @@
 using System.Data.Common;
 using System.Globalization;
-using Domain.Persistence.Rls;
 using Domain.Conversations;
-using Domain.Sessions;
+using Domain.Persistence.Commands;
+using Domain.Persistence.Errors;
 using Domain.Persistence.Migrating;
+using Domain.Persistence.Rls;
+using Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
@@ -18,17 +20,24 @@ public static class DomainDbContextOptions
         this DbContextOptionsBuilder<DomainDbContext> builder, string connectionString)
     {
         ConnectionStrings.EnsureUsable(connectionString);
+        // In this order: Npgsql's workarounds see a failure first, the error translation last (it throws).
         return builder
             .UseDomainModel(Tuned(connectionString))
-            .AddInterceptors(ClaimsTransactionInterceptor.Instance, ClaimsCommandInterceptor.Instance);
+            .AddInterceptors(
+                NpgsqlCommandInterceptor.Instance,
+                ClaimsTransactionInterceptor.Instance,
+                ClaimsCommandInterceptor.Instance,
+                DatabaseErrorInterceptor.Instance);
     }
 
     /// <summary>
     /// The Npgsql settings this layer runs best with, applied unless the connection string sets them itself:
     /// <list type="bullet">
-    /// <item><c>No Reset On Close=true</c>: Npgsql would otherwise reset every pooled connection (<c>DISCARD ALL</c>)
-    /// before reuse, throwing away every prepared statement and cached plan. This layer leaves nothing at
-    /// session level (claims are transaction-local), so the reset buys nothing.</item>
+    /// <item>Npgsql's reset of a pooled connection stays on (<c>No Reset On Close</c> is not set): before the next
+    /// lease of a physical connection uses it, Npgsql resets the session's role, settings and temporary tables
+    /// (keeping prepared statements), so whatever one caller's raw SQL left at session level never reaches the next
+    /// caller, not even through raw Npgsql on the context's connection. It costs a few tens of microseconds per lease
+    /// (docs/benchmarks.md). A connection string that sets <c>No Reset On Close=true</c> gives that guarantee up.</item>
     /// <item><c>Max Auto Prepare=50; Auto Prepare Min Usages=2</c>: a statement sent twice on a connection is
     /// prepared, so PostgreSQL plans it once per connection instead of on every call. RLS makes planning the larger
     /// part of a short query (the policies are planned into it). Left off for transaction-mode poolers, which cannot
@@ -40,11 +49,6 @@ public static class DomainDbContextOptions
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         var given = KeysOf(connectionString);
-        if (!given.Contains("noresetonclose"))
-        {
-            builder.NoResetOnClose = true;
-        }
-
         if (!given.Contains("maxautoprepare") && !IsTransactionModePooler(builder))
         {
             builder.MaxAutoPrepare = 50;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Domain.Application.Common;
 using Domain.Sessions;
 using FluentValidation;
 
@@ -9,8 +10,8 @@ public sealed class CreateSessionRequestValidator : AbstractValidator<CreateSess
     public CreateSessionRequestValidator()
     {
         RuleFor(r => r.Title).NotEmpty().Must(t => !string.IsNullOrWhiteSpace(t)).WithMessage("'Title' must not be blank.")
-            .MaximumLength(SessionLimits.TitleMaxLength);
-        RuleFor(r => r.Description).MaximumLength(SessionLimits.DescriptionMaxLength);
+            .MaximumLength(SessionLimits.TitleMaxLength).StorableText();
+        RuleFor(r => r.Description).MaximumLength(SessionLimits.DescriptionMaxLength).StorableText();
     }
 }
 
@@ -18,9 +19,8 @@ public sealed class AddRevisionRequestValidator : AbstractValidator<AddRevisionR
 {
     public AddRevisionRequestValidator()
     {
-        RuleFor(r => r.Ir).NotEmpty().MaximumLength(SessionLimits.IrMaxLength)
-            .Must(json => JsonRules.IsKind(json, JsonValueKind.Object)).WithMessage("'Ir' must be a JSON object.");
-        RuleFor(r => r.ChangeSummary).MaximumLength(SessionLimits.ChangeSummaryMaxLength);
+        RuleFor(r => r.Ir).NotEmpty().MaximumLength(SessionLimits.IrMaxLength).StorableJson(JsonValueKind.Object);
+        RuleFor(r => r.ChangeSummary).MaximumLength(SessionLimits.ChangeSummaryMaxLength).StorableText();
     }
 }
 
@@ -28,10 +28,9 @@ public sealed class AddDraftRequestValidator : AbstractValidator<AddDraftRequest
 {
     public AddDraftRequestValidator()
     {
-        RuleFor(r => r.Code).NotEmpty().MaximumLength(SessionLimits.CodeMaxLength);
+        RuleFor(r => r.Code).NotEmpty().MaximumLength(SessionLimits.CodeMaxLength).StorableText();
         RuleFor(r => r.Language).NotEmpty().MaximumLength(SessionLimits.LanguageMaxLength).Matches(SessionLimits.LanguagePattern);
-        RuleFor(r => r.ValidationDetails).MaximumLength(SessionLimits.ValidationDetailsMaxLength)
-            .Must(json => json is null || JsonRules.IsKind(json, kind: null)).WithMessage("'Validation Details' must be JSON.");
+        RuleFor(r => r.ValidationDetails).MaximumLength(SessionLimits.ValidationDetailsMaxLength).StorableJson();
     }
 }
 
@@ -40,30 +39,8 @@ public sealed class ResolveHoleRequestValidator : AbstractValidator<ResolveHoleR
     public ResolveHoleRequestValidator()
     {
         RuleFor(r => r.HoleId).NotEmpty().MaximumLength(SessionLimits.HoleIdMaxLength).Matches(SessionLimits.HoleIdPattern);
-        RuleFor(r => r.ResolutionValue).NotEmpty().MaximumLength(SessionLimits.ResolutionValueMaxLength)
-            .Must(json => JsonRules.IsKind(json, kind: null)).WithMessage("'Resolution Value' must be JSON.");
+        RuleFor(r => r.ResolutionValue).NotEmpty().MaximumLength(SessionLimits.ResolutionValueMaxLength).StorableJson();
         RuleFor(r => r.Confidence).Must(c => !double.IsNaN(c)).WithMessage("'Confidence' must be a number.")
             .InclusiveBetween(SessionLimits.MinConfidence, SessionLimits.MaxConfidence);
-    }
-}
-
-internal static class JsonRules
-{
-    public static bool IsKind(string? json, JsonValueKind? kind)
-    {
-        if (string.IsNullOrWhiteSpace(json))
-        {
-            return false;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            return kind is null || document.RootElement.ValueKind == kind;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 }

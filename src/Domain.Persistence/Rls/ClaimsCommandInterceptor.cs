@@ -1,16 +1,15 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Npgsql;
 
 namespace Domain.Persistence.Rls;
 
 /// <summary>
 /// Makes every command EF sends carry the context's claims. Inside a transaction the claims were set when the
 /// transaction started (<see cref="ClaimsTransactionInterceptor"/>); outside one, the claims statement is
-/// prepended to the command and its result skipped before EF reads the command's own. SaveChanges outside a
-/// transaction and ambient transactions cannot be made safe and throw <see cref="RlsContextException"/> before
-/// anything is sent.
+/// prepended to the command and its result skipped before EF reads the command's own. What cannot be made safe
+/// throws <see cref="RlsContextException"/> before anything is sent: SaveChanges outside a transaction, ambient
+/// transactions, a transaction that carries another caller's claims, and parameters named like the statement's.
 /// </summary>
 public sealed class ClaimsCommandInterceptor : DbCommandInterceptor
 {
@@ -20,16 +19,6 @@ public sealed class ClaimsCommandInterceptor : DbCommandInterceptor
 
     /// <summary>The shared instance; the interceptor holds no state.</summary>
     public static ClaimsCommandInterceptor Instance { get; } = new();
-
-    /// <summary>
-    /// Every command EF sends is a new <see cref="NpgsqlCommand"/>, never the one Npgsql 10.0.3 recycles on the
-    /// connection (<c>DbConnection.CreateCommand</c>): when a connection broke while a command was being prepared
-    /// automatically, the recycled command kept that state, and a pooled context's next caller failed with a
-    /// NullReferenceException, then with protocol errors. The claims travel with these commands, so they are built
-    /// here too.
-    /// </summary>
-    public override InterceptionResult<DbCommand> CommandCreating(CommandCorrelatedEventData eventData, InterceptionResult<DbCommand> result)
-        => InterceptionResult<DbCommand>.SuppressWithResult(new NpgsqlCommand { Connection = (NpgsqlConnection)eventData.Connection });
 
     /// <inheritdoc />
     public override InterceptionResult<DbDataReader> ReaderExecuting(
@@ -129,12 +118,13 @@ public sealed class ClaimsCommandInterceptor : DbCommandInterceptor
         var context = Check(command, eventData);
         if (command.Transaction is null)
         {
+            TransactionClaims.ThrowIfInsideAnothersTransaction(command.Connection!, context);
             RequestContext.Prepend(command, context.Claims);
         }
-        else if (!ReferenceEquals(context.ClaimsTransaction, command.Transaction))
+        else if (TransactionClaims.NeedsClaims(command.Transaction, context))
         {
             RequestContext.Apply(command.Connection!, command.Transaction, context.Claims);
-            context.ClaimsTransaction = command.Transaction;
+            TransactionClaims.Claimed(command.Transaction, context);
         }
     }
 
@@ -143,12 +133,13 @@ public sealed class ClaimsCommandInterceptor : DbCommandInterceptor
         var context = Check(command, eventData);
         if (command.Transaction is null)
         {
+            TransactionClaims.ThrowIfInsideAnothersTransaction(command.Connection!, context);
             RequestContext.Prepend(command, context.Claims);
         }
-        else if (!ReferenceEquals(context.ClaimsTransaction, command.Transaction))
+        else if (TransactionClaims.NeedsClaims(command.Transaction, context))
         {
             await RequestContext.ApplyAsync(command.Connection!, command.Transaction, context.Claims, cancellationToken);
-            context.ClaimsTransaction = command.Transaction;
+            TransactionClaims.Claimed(command.Transaction, context);
         }
     }
 
@@ -156,6 +147,7 @@ public sealed class ClaimsCommandInterceptor : DbCommandInterceptor
     {
         AmbientTransactionGuard.ThrowIfPresent();
         var context = ContextOf(eventData.Context);
+        RequestContext.ThrowIfReservedParameters(command);
 
         if (command.Transaction is null && eventData.CommandSource == CommandSource.SaveChanges)
         {

@@ -39,7 +39,7 @@ public sealed class ClaimsTransactionInterceptor : DbTransactionInterceptor
     {
         var context = ClaimsCommandInterceptor.ContextOf(eventData.Context);
         RequestContext.Apply(connection, result, context.Claims);
-        context.ClaimsTransaction = result;
+        TransactionClaims.Claimed(result, context);
         return result;
     }
 
@@ -49,26 +49,37 @@ public sealed class ClaimsTransactionInterceptor : DbTransactionInterceptor
     {
         var context = ClaimsCommandInterceptor.ContextOf(eventData.Context);
         await RequestContext.ApplyAsync(connection, result, context.Claims, cancellationToken);
-        context.ClaimsTransaction = result;
+        TransactionClaims.Claimed(result, context);
         return result;
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// A transaction handed to EF: the claims are set on it unless this context set them already; a transaction that
+    /// carries another caller's claims is refused (<see cref="TransactionClaims"/>).
+    /// </summary>
     public override DbTransaction TransactionUsed(DbConnection connection, TransactionEventData eventData, DbTransaction result)
     {
         var context = ClaimsCommandInterceptor.ContextOf(eventData.Context);
-        RequestContext.Apply(connection, result, context.Claims);
-        context.ClaimsTransaction = result;
+        if (TransactionClaims.NeedsClaims(result, context))
+        {
+            RequestContext.Apply(connection, result, context.Claims);
+            TransactionClaims.Claimed(result, context);
+        }
+
         return result;
     }
 
-    /// <inheritdoc />
+    /// <inheritdoc cref="TransactionUsed"/>
     public override async ValueTask<DbTransaction> TransactionUsedAsync(
         DbConnection connection, TransactionEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
     {
         var context = ClaimsCommandInterceptor.ContextOf(eventData.Context);
-        await RequestContext.ApplyAsync(connection, result, context.Claims, cancellationToken);
-        context.ClaimsTransaction = result;
+        if (TransactionClaims.NeedsClaims(result, context))
+        {
+            await RequestContext.ApplyAsync(connection, result, context.Claims, cancellationToken);
+            TransactionClaims.Claimed(result, context);
+        }
+
         return result;
     }
 

@@ -1,5 +1,8 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Domain.Common;
 
 namespace Domain.Persistence.Rls;
 
@@ -7,8 +10,20 @@ namespace Domain.Persistence.Rls;
 /// Who a <see cref="DomainDbContext"/> acts for: the claims PostgreSQL sees in <c>request.jwt.claims</c> and the
 /// role it switches to, exactly as PostgREST sends them on Supabase. The only place claims are built.
 /// </summary>
+/// <remarks>
+/// Claims reach PostgreSQL only in a form it reads the way .NET did: a <c>sub</c> in canonical UUID text (lower case,
+/// 8-4-4-4-12), no key twice in any object (PostgreSQL would keep the last one, .NET may have checked the first), no
+/// text PostgreSQL refuses (NUL, the escape <c>\u0000</c>, unpaired surrogates, numbers beyond its numeric type), and at
+/// most <see cref="MaxJsonLength"/> characters of JSON. Anything else is refused with an <see cref="ArgumentException"/>
+/// saying what is wrong, before any statement is sent.
+/// </remarks>
 public sealed class RlsClaims
 {
+    /// <summary>The largest claims document accepted, in characters of JSON (Supabase's tokens are a few hundred).</summary>
+    public const int MaxJsonLength = 16 * 1024;
+
+    private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The role of a signed-in user.</summary>
     public const string AuthenticatedRole = "authenticated";
 
@@ -20,10 +35,23 @@ public sealed class RlsClaims
 
     private RlsClaims(string role, Guid? userId, JsonObject claims)
     {
+        var json = claims.ToJsonString(Compact);
+        if (json.Length > MaxJsonLength)
+        {
+            throw new ArgumentException(
+                $"The claims are {json.Length} characters of JSON; at most {MaxJsonLength} are accepted.", nameof(claims));
+        }
+
+        if (StorableJson.Problem(json, JsonValueKind.Object) is { } problem)
+        {
+            throw new ArgumentException($"The claims {problem}.", nameof(claims));
+        }
+
         Role = role;
         UserId = userId;
-        Json = claims.ToJsonString();
-        Subject = claims["sub"] is JsonValue sub && sub.TryGetValue(out string? value) ? value : string.Empty;
+        Json = json;
+        Subject = StringClaim(claims, "sub") ?? string.Empty;
+        Email = StringClaim(claims, "email") ?? string.Empty;
     }
 
     /// <summary>A caller without identity.</summary>
@@ -44,6 +72,9 @@ public sealed class RlsClaims
     /// <summary>The <c>sub</c> claim as sent to <c>request.jwt.claim.sub</c>; empty when the claims have none.</summary>
     internal string Subject { get; }
 
+    /// <summary>The <c>email</c> claim as sent to <c>request.jwt.claim.email</c>; empty when the claims have none.</summary>
+    internal string Email { get; }
+
     /// <summary>
     /// A signed-in user. <paramref name="appMetadata"/> is server-controlled metadata
     /// (<c>{"role": "admin"}</c> makes an admin who may read every row); never pass user-editable metadata here.
@@ -63,6 +94,11 @@ public sealed class RlsClaims
         };
         if (email is not null)
         {
+            if (StorableText.Problem(email) is { } problem)
+            {
+                throw new ArgumentException($"The email {problem}.", nameof(email));
+            }
+
             claims["email"] = email;
         }
 
@@ -92,37 +128,60 @@ public sealed class RlsClaims
     /// </summary>
     public static RlsClaims FromJwtPayload(string payloadJson)
     {
-        JsonObject payload;
-        try
+        ArgumentNullException.ThrowIfNull(payloadJson);
+        if (payloadJson.Length > MaxJsonLength)
         {
-            payload = JsonNode.Parse(payloadJson) as JsonObject
-                ?? throw new ArgumentException("JWT claims must be a JSON object.", nameof(payloadJson));
-        }
-        catch (JsonException ex)
-        {
-            throw new ArgumentException($"JWT claims are not valid JSON: {ex.Message}", nameof(payloadJson), ex);
+            throw new ArgumentException(
+                $"JWT claims are {payloadJson.Length} characters of JSON; at most {MaxJsonLength} are accepted.", nameof(payloadJson));
         }
 
-        var role = payload["role"] is JsonValue roleValue && roleValue.TryGetValue(out string? r) ? r : null;
-        switch (role)
+        if (StorableJson.Problem(payloadJson, JsonValueKind.Object) is { } problem)
         {
-            case AnonRole:
-                return new RlsClaims(AnonRole, null, payload);
-            case ServiceRole:
-                return new RlsClaims(ServiceRole, null, payload);
-            case AuthenticatedRole:
-                var sub = payload["sub"] is JsonValue subValue && subValue.TryGetValue(out string? s) ? s : null;
-                if (!Guid.TryParse(sub, out var userId) || userId == Guid.Empty)
-                {
-                    throw new ArgumentException("An authenticated JWT needs a UUID 'sub' claim.", nameof(payloadJson));
-                }
-
-                return new RlsClaims(AuthenticatedRole, userId, payload);
-            default:
-                throw new ArgumentException(
-                    $"JWT role '{role}' is not one of {AnonRole}, {AuthenticatedRole}, {ServiceRole}.", nameof(payloadJson));
+            throw new ArgumentException($"JWT claims {problem}.", nameof(payloadJson));
         }
+
+        var payload = (JsonObject)JsonNode.Parse(payloadJson)!;
+        var userId = NormaliseSubject(payload);
+        var role = StringClaim(payload, "role");
+        return role switch
+        {
+            AnonRole or ServiceRole => new RlsClaims(role, null, payload),
+            AuthenticatedRole when userId is { } id => new RlsClaims(AuthenticatedRole, id, payload),
+            AuthenticatedRole => throw new ArgumentException("An authenticated JWT needs a UUID 'sub' claim.", nameof(payloadJson)),
+            _ => throw new ArgumentException(
+                $"JWT role '{role}' is not one of {AnonRole}, {AuthenticatedRole}, {ServiceRole}.", nameof(payloadJson)),
+        };
     }
+
+    /// <summary>
+    /// The user id in the payload's <c>sub</c>, which is rewritten in canonical form. A <c>sub</c> is accepted only as
+    /// the 36-character 8-4-4-4-12 form PostgreSQL's uuid type reads: .NET also parses braces, parentheses, hex
+    /// groups and surrounding white space, which PostgreSQL refuses (so every query would fail) or reads otherwise.
+    /// </summary>
+    private static Guid? NormaliseSubject(JsonObject payload)
+    {
+        if (!payload.ContainsKey("sub"))
+        {
+            return null;
+        }
+
+        var sub = StringClaim(payload, "sub");
+        if (sub is not { Length: 36 } || !Guid.TryParseExact(sub, "D", out var userId) || userId == Guid.Empty)
+        {
+            throw new ArgumentException(
+                "The 'sub' claim must be a non-nil UUID in its canonical 36-character form (8-4-4-4-12 hexadecimal digits).", "payloadJson");
+        }
+
+        payload["sub"] = userId.ToString("D", CultureInfo.InvariantCulture);
+        return userId;
+    }
+
+    private static string? StringClaim(JsonObject claims, string name)
+        => claims[name] is JsonValue value && value.TryGetValue(out string? text) ? text : null;
+
+    /// <summary>Whether <paramref name="other"/> is the same caller: the same role and the same claims.</summary>
+    internal bool IsSameCallerAs(RlsClaims other)
+        => ReferenceEquals(this, other) || (Role == other.Role && string.Equals(Json, other.Json, StringComparison.Ordinal));
 
     /// <inheritdoc />
     public override string ToString() => UserId is { } id ? $"{Role}:{id}" : Role;

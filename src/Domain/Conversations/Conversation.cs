@@ -105,13 +105,7 @@ public sealed class Conversation
         ? role
         : throw new DomainException("role.invalid", $"role {(int)role} is not one of {string.Join(", ", Enum.GetNames<MessageRole>())}.");
 
-    internal static string ValidContent(string? content) => content switch
-    {
-        null or { Length: 0 } => throw new DomainException("content.required", "content is required."),
-        { Length: > ConversationLimits.ContentMaxLength } => throw new DomainException(
-            "content.too_long", $"content must be at most {ConversationLimits.ContentMaxLength} characters (got {content.Length})."),
-        _ => content,
-    };
+    internal static string ValidContent(string? content) => Guard.Content(content, "content", ConversationLimits.ContentMaxLength);
 
     internal static int? ValidTokenCount(int? tokenCount) => tokenCount is < 0
         ? throw new DomainException("token_count.negative", $"token_count must not be negative (got {tokenCount}).")

@@ -120,11 +120,7 @@ public sealed partial class Session
             throw new DomainException("session.no_revision", "A draft is generated from an IR: add a revision before adding a draft.");
         }
 
-        var body = code is null || code.Length == 0
-            ? throw new DomainException("code.required", "code is required.")
-            : code.Length > SessionLimits.CodeMaxLength
-                ? throw new DomainException("code.too_long", $"code must be at most {SessionLimits.CodeMaxLength} characters.")
-                : code;
+        var body = Guard.Content(code, "code", SessionLimits.CodeMaxLength);
         var lang = Guard.Text(language, "language", SessionLimits.LanguageMaxLength);
         if (!LanguageRegex().IsMatch(lang))
         {

@@ -66,9 +66,9 @@ public sealed class ConversationPersistenceTests(MigratedDatabase database) : Da
 
         // As bob's own row the composite key finds no conversation of bob's; as alice's row RLS refuses it.
         var insert = $"INSERT INTO public.messages (id, conversation_id, user_id, sequence, role, content) VALUES (gen_random_uuid(), '{conversation.Id}', '{{0}}', 9, 'user', 'planted')";
-        var fk = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsUserAsync(bob, string.Format(System.Globalization.CultureInfo.InvariantCulture, insert, bob)));
+        var fk = await Assert.ThrowsAsync<ReferenceViolationException>(() => ExecuteAsUserAsync(bob, string.Format(System.Globalization.CultureInfo.InvariantCulture, insert, bob)));
         Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, fk.SqlState);
-        var rls = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsUserAsync(bob, string.Format(System.Globalization.CultureInfo.InvariantCulture, insert, alice)));
+        var rls = await Assert.ThrowsAsync<RlsViolationException>(() => ExecuteAsUserAsync(bob, string.Format(System.Globalization.CultureInfo.InvariantCulture, insert, alice)));
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, rls.SqlState);
 
         Assert.Equal(2L, await Database.ScalarAsync<long>("SELECT count(*) FROM public.messages"));
@@ -80,8 +80,8 @@ public sealed class ConversationPersistenceTests(MigratedDatabase database) : Da
         var alice = await Database.CreateUserAsync();
         await ConversationWithMessagesAsync(alice, 1);
 
-        var update = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsUserAsync(alice, "UPDATE public.messages SET content = 'rewritten'"));
-        var delete = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsUserAsync(alice, "DELETE FROM public.messages"));
+        var update = await Assert.ThrowsAsync<RlsViolationException>(() => ExecuteAsUserAsync(alice, "UPDATE public.messages SET content = 'rewritten'"));
+        var delete = await Assert.ThrowsAsync<RlsViolationException>(() => ExecuteAsUserAsync(alice, "DELETE FROM public.messages"));
 
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, update.SqlState);
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, delete.SqlState);
@@ -96,7 +96,7 @@ public sealed class ConversationPersistenceTests(MigratedDatabase database) : Da
 
         foreach (var column in new[] { "message_count = 99", "last_message_at = now()", "user_id = gen_random_uuid()" })
         {
-            var ex = await Assert.ThrowsAsync<PostgresException>(
+            var ex = await Assert.ThrowsAsync<RlsViolationException>(
                 () => ExecuteAsUserAsync(alice, $"UPDATE public.conversations SET {column} WHERE id = '{conversation.Id}'"));
             Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, ex.SqlState);
         }

@@ -50,7 +50,7 @@ public sealed class UsageLedgerTests(MigratedDatabase database) : DatabaseTest(d
         foreach (var sql in new[] { "UPDATE public.usage_logs SET cost_usd = 0", "DELETE FROM public.usage_logs" })
         {
             await using var db = Database.ContextFor(RlsClaims.ForUser(alice));
-            var ex = await Assert.ThrowsAsync<PostgresException>(() => db.Database.ExecuteSqlRawAsync(sql));
+            var ex = await Assert.ThrowsAsync<RlsViolationException>(() => db.Database.ExecuteSqlRawAsync(sql));
             Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, ex.SqlState);
         }
 

@@ -155,10 +155,20 @@ public sealed class ClaimsStatementTests(MigratedDatabase database) : DatabaseTe
 
     private static NpgsqlCommand StatementFor(NpgsqlConnection connection, NpgsqlTransaction transaction, string claims, string sub, string role)
     {
+        // The statement's parameters with chosen values for the claims, the sub and the role; the others empty.
         var command = new NpgsqlCommand(RequestContext.StatementSql, connection, transaction);
-        command.Parameters.AddWithValue(RequestContext.ClaimsParameter, claims);
-        command.Parameters.AddWithValue(RequestContext.SubjectParameter, sub);
-        command.Parameters.AddWithValue(RequestContext.RoleParameter, role);
+        foreach (var setting in RequestContext.Settings.DistinctBy(s => s.Parameter))
+        {
+            var value = setting.Name switch
+            {
+                "request.jwt.claims" => claims,
+                "request.jwt.claim.sub" => sub,
+                "role" or "request.jwt.claim.role" => role,
+                _ => string.Empty,
+            };
+            command.Parameters.AddWithValue(setting.Parameter, value);
+        }
+
         return command;
     }
 

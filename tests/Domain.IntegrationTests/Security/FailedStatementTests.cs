@@ -39,7 +39,7 @@ public sealed class FailedStatementTests(MigratedDatabase database) : DatabaseTe
         var added = await store.AddRevisionAsync(RlsClaims.ForUser(grace), graceSession.Id, new("""{"by":"grace"}""", null));
 
         Assert.Equal(3, added.RevisionNumber);
-        Assert.Equal(2L, await Database.ScalarAsync<long>(
+        Assert.Equal(3L, await Database.ScalarAsync<long>(
             "SELECT count(*) FROM public.session_revisions WHERE session_id = @s", ("s", graceSession.Id)));
         Assert.Equal(1L, await Database.ScalarAsync<long>(
             "SELECT count(*) FROM public.session_revisions WHERE session_id = @s", ("s", adaSession.Id)));

@@ -1,6 +1,8 @@
 using System.Data;
+using System.Text.Json.Nodes;
 using Domain.IntegrationTests.Infrastructure;
 using Domain.Persistence;
+using Domain.Persistence.Errors;
 using Domain.Persistence.Rls;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -100,10 +102,13 @@ public sealed class LeftoverSessionStateTests(MigratedDatabase database) : Datab
     }
 
     [Theory]
-    [InlineData("authenticated")]
-    [InlineData("anon")]
-    [InlineData("service_role")]
-    public async Task TheClaimsStatement_OverridesEveryLeftoverSetting_ForItsTransaction(string role)
+    [InlineData("authenticated", false)]
+    [InlineData("anon", false)]
+    [InlineData("service_role", false)]
+    [InlineData("authenticated", true)]
+    [InlineData("anon", true)]
+    [InlineData("service_role", true)]
+    public async Task TheClaimsStatementAndTheProcedure_OverrideEveryLeftoverSetting_ForTheirTransaction(string role, bool throughProcedure)
     {
         var user = await Database.CreateUserAsync("someone@example.test");
         var claims = role switch
@@ -122,21 +127,31 @@ public sealed class LeftoverSessionStateTests(MigratedDatabase database) : Datab
         }
 
         await using var transaction = await connection.BeginTransactionAsync();
-        await using (var statement = new NpgsqlCommand(RequestContext.StatementSql, connection, transaction))
+        if (throughProcedure)
         {
+            await using var call = new NpgsqlCommand("CALL domain_private.set_request_context(@claims, @role)", connection, transaction);
+            call.Parameters.AddWithValue("claims", claims.Json);
+            call.Parameters.AddWithValue("role", claims.Role);
+            await call.ExecuteNonQueryAsync();
+        }
+        else
+        {
+            await using var statement = new NpgsqlCommand(RequestContext.StatementSql, connection, transaction);
             RequestContext.AddParameters(statement.Parameters, claims);
             await statement.ExecuteNonQueryAsync();
         }
 
         await using var probe = new NpgsqlCommand(
-            "SELECT auth.uid(), auth.role(), auth.jwt()::text, current_user::text, current_setting('request.jwt.claim', true)", connection, transaction);
+            "SELECT auth.uid(), auth.role(), auth.jwt()::text, current_user::text, current_setting('request.jwt.claim', true), "
+            + "current_setting('request.jwt.claim.email', true)", connection, transaction);
         await using var reader = await probe.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
         Assert.Equal(claims.UserId, reader.IsDBNull(0) ? null : reader.GetGuid(0));
         Assert.Equal(role, reader.GetString(1));
-        Assert.Equal(claims.Json, reader.GetString(2).Replace(" ", string.Empty, StringComparison.Ordinal));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(claims.Json), JsonNode.Parse(reader.GetString(2))), reader.GetString(2));
         Assert.Equal(role, reader.GetString(3));
         Assert.Equal(string.Empty, reader.GetString(4));
+        Assert.Equal(role == RlsClaims.AuthenticatedRole ? "someone@example.test" : string.Empty, reader.GetString(5));
     }
 
     [Fact]
@@ -172,10 +187,9 @@ public sealed class LeftoverSessionStateTests(MigratedDatabase database) : Datab
             await LeaveServiceRoleAsync(contexts);
 
             await using var next = contexts.ForUser(await Database.CreateUserAsync());
-            var refused = await Assert.ThrowsAsync<PostgresException>(
+            await Assert.ThrowsAsync<RlsViolationException>(
                 () => next.Database.ExecuteSqlRawAsync("COMMIT; UPDATE public.sessions SET title = 'taken'"));
 
-            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
             Assert.Equal(0L, await Database.ScalarAsync<long>("SELECT count(*) FROM public.sessions WHERE title = 'taken'"));
         }
         finally
@@ -204,8 +218,7 @@ public sealed class LeftoverSessionStateTests(MigratedDatabase database) : Datab
             await transaction.RollbackAsync("before_ef");
 
             // The claims went with the savepoint: what is left is the login role, which owns nothing.
-            var refused = await Assert.ThrowsAsync<PostgresException>(() => next.Sessions.CountAsync());
-            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+            await Assert.ThrowsAsync<RlsViolationException>(() => next.Sessions.CountAsync());
         }
         finally
         {

@@ -134,7 +134,7 @@ public sealed class RlsPolicyTests(MigratedDatabase database) : DatabaseTest(dat
     {
         var sql = $"INSERT INTO public.sessions (id, user_id, title, status, last_revision_number) VALUES (gen_random_uuid(), '{_alice}', 'anon', 'active', 0)";
 
-        var ex = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(RlsClaims.Anonymous, sql));
+        var ex = await Assert.ThrowsAsync<RlsViolationException>(() => ExecuteAsync(RlsClaims.Anonymous, sql));
 
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, ex.SqlState);
     }
@@ -147,12 +147,12 @@ public sealed class RlsPolicyTests(MigratedDatabase database) : DatabaseTest(dat
     {
         // As bob's own row: the composite foreign key (session_id, user_id) finds no session of bob's with that id.
         var asBob = $"INSERT INTO public.{table} (id, session_id, user_id, {columns}) VALUES (gen_random_uuid(), '{_aliceSession.Id}', '{_bob}', {values})";
-        var fk = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(RlsClaims.ForUser(_bob), asBob));
+        var fk = await Assert.ThrowsAsync<ReferenceViolationException>(() => ExecuteAsync(RlsClaims.ForUser(_bob), asBob));
         Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, fk.SqlState);
 
         // As alice's row: RLS refuses a row bob does not own.
         var asAlice = asBob.Replace($"'{_bob}'", $"'{_alice}'", StringComparison.Ordinal);
-        var rls = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(RlsClaims.ForUser(_bob), asAlice));
+        var rls = await Assert.ThrowsAsync<RlsViolationException>(() => ExecuteAsync(RlsClaims.ForUser(_bob), asAlice));
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, rls.SqlState);
 
         await AssertAliceUntouchedAsync();
@@ -170,7 +170,7 @@ public sealed class RlsPolicyTests(MigratedDatabase database) : DatabaseTest(dat
     {
         foreach (var column in new[] { "revision_count = 99", "draft_count = 99", "hole_count = 99", $"user_id = '{_bob}'" })
         {
-            var ex = await Assert.ThrowsAsync<PostgresException>(
+            var ex = await Assert.ThrowsAsync<RlsViolationException>(
                 () => ExecuteAsync(RlsClaims.ForUser(_alice), $"UPDATE public.sessions SET {column} WHERE id = '{_aliceSession.Id}'"));
             Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, ex.SqlState);
         }
@@ -201,7 +201,7 @@ public sealed class RlsPolicyTests(MigratedDatabase database) : DatabaseTest(dat
             }
 
             var insert = $"INSERT INTO public.sessions (id, user_id, title, status, last_revision_number) VALUES (gen_random_uuid(), '{_alice}', 'anon', 'active', 0)";
-            var ex = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(RlsClaims.Anonymous, insert));
+            var ex = await Assert.ThrowsAsync<RlsViolationException>(() => ExecuteAsync(RlsClaims.Anonymous, insert));
             Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, ex.SqlState);
         }
         finally
@@ -257,14 +257,14 @@ public sealed class RlsPolicyTests(MigratedDatabase database) : DatabaseTest(dat
 
     private static List<Guid> Sorted(params Guid[] ids) => [.. ids.Order()];
 
-    /// <summary>Rows affected, or null when the statement was refused for lack of a grant (42501).</summary>
+    /// <summary>Rows affected, or null when the statement was refused for lack of a grant (42501, translated).</summary>
     private async Task<int?> TryExecuteAsync(RlsClaims caller, string sql)
     {
         try
         {
             return await ExecuteAsync(caller, sql);
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        catch (RlsViolationException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {
             return null;
         }

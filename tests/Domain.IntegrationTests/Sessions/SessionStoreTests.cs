@@ -33,6 +33,7 @@ public sealed class SessionStoreTests : DatabaseTest
         _store = _services.GetRequiredService<SessionStore>();
     }
 
+    /// <summary>Not enumerated at discovery: a lone surrogate does not survive the runner's serialization of test cases.</summary>
     public static TheoryData<string, string?, string> InvalidRequests => new()
     {
         { "[]", null, nameof(AddRevisionRequest.Ir) },
@@ -138,7 +139,7 @@ public sealed class SessionStoreTests : DatabaseTest
     }
 
     [Theory]
-    [MemberData(nameof(InvalidRequests))]
+    [MemberData(nameof(InvalidRequests), DisableDiscoveryEnumeration = true)]
     public async Task AddRevision_WithInvalidRequest_ThrowsValidationException_AndSendsNothing(string ir, string? changeSummary, string field)
     {
         var alice = await Database.CreateUserAsync();

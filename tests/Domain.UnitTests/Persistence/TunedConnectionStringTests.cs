@@ -10,25 +10,25 @@ public sealed class TunedConnectionStringTests
     private static readonly NpgsqlConnectionStringBuilder Defaults = new();
 
     [Fact]
-    public void Tuned_WithoutTheSettings_SkipsTheResetAndPreparesStatementsUsedTwice()
+    public void Tuned_WithoutTheSettings_KeepsNpgsqlsResetAndPreparesStatementsUsedTwice()
     {
         var tuned = Tuned(Direct);
 
-        Assert.True(tuned.NoResetOnClose);
+        Assert.False(tuned.NoResetOnClose);
         Assert.Equal(50, tuned.MaxAutoPrepare);
         Assert.Equal(2, tuned.AutoPrepareMinUsages);
         Assert.Equal(("db.example.test", 5432, "app", "app_user", "secret"), (tuned.Host, tuned.Port, tuned.Database, tuned.Username, tuned.Password));
     }
 
     [Theory]
-    [InlineData("No Reset On Close=false")]
-    [InlineData("NoResetOnClose=false")]
-    [InlineData("no reset on close=False")]
-    public void Tuned_WithNoResetOnCloseTurnedOff_KeepsItOff(string setting)
+    [InlineData("No Reset On Close=true")]
+    [InlineData("NoResetOnClose=true")]
+    [InlineData("no reset on close=True")]
+    public void Tuned_WithTheResetTurnedOffExplicitly_KeepsItOff(string setting)
     {
         var tuned = Tuned($"{Direct};{setting}");
 
-        Assert.False(tuned.NoResetOnClose);
+        Assert.True(tuned.NoResetOnClose);
         Assert.Equal(50, tuned.MaxAutoPrepare);
     }
 
@@ -41,7 +41,7 @@ public sealed class TunedConnectionStringTests
 
         Assert.Equal(0, tuned.MaxAutoPrepare);
         Assert.Equal(Defaults.AutoPrepareMinUsages, tuned.AutoPrepareMinUsages);
-        Assert.True(tuned.NoResetOnClose);
+        Assert.False(tuned.NoResetOnClose);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class TunedConnectionStringTests
         var tuned = Tuned($"{server};Database=postgres;Username=postgres.abcdefghij;Password=secret");
 
         Assert.Equal((0, Defaults.AutoPrepareMinUsages), AutoPrepare(tuned));
-        Assert.True(tuned.NoResetOnClose);
+        Assert.False(tuned.NoResetOnClose);
     }
 
     [Theory]
@@ -88,7 +88,7 @@ public sealed class TunedConnectionStringTests
     {
         var tuned = Tuned($"Host=db.example.test;Database=app;Username=app_user;{setting}");
 
-        Assert.True(tuned.NoResetOnClose);
+        Assert.False(tuned.NoResetOnClose);
         Assert.Equal(50, tuned.MaxAutoPrepare);
     }
 

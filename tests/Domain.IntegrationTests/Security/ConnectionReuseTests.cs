@@ -9,15 +9,16 @@ using Microsoft.EntityFrameworkCore;
 namespace Domain.IntegrationTests.Security;
 
 /// <summary>
-/// Contexts come from EF's context pool, over a pool of ONE physical connection: the next lease is the instance the
-/// previous caller returned, on the connection that caller used, so whatever the reset misses shows here.
+/// Contexts over a pool of ONE physical connection: the next context gets the connection the previous caller
+/// returned, so whatever the previous caller left shows here. Every context is a new instance (EF's context pool is
+/// not used: a pooled instance would serve the next caller through any reference kept to it).
 /// </summary>
-public sealed class ContextPoolTests(MigratedDatabase database) : DatabaseTest(database)
+public sealed class ConnectionReuseTests(MigratedDatabase database) : DatabaseTest(database)
 {
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task ContextReturnedByAUser_LeasedAgainAsAnon_ActsAsAnon_AndSeesNoRow(bool disposeAsync)
+    public async Task ConnectionReturnedByAUser_UsedNextByAnon_ActsAsAnon_AndSeesNoRow(bool disposeAsync)
     {
         var contexts = Database.SingleConnectionContexts();
         var alice = await Database.CreateUserAsync();
@@ -30,7 +31,7 @@ public sealed class ContextPoolTests(MigratedDatabase database) : DatabaseTest(d
 
         await using var next = contexts.CreateDbContext();
 
-        Assert.Same(first, next);
+        Assert.NotSame(first, next);
         Assert.Same(RlsClaims.Anonymous, next.Claims);
         Assert.Equal(0, await next.Sessions.CountAsync());
         Assert.Equal(0, await next.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM public.sessions").SingleAsync());
@@ -39,7 +40,7 @@ public sealed class ContextPoolTests(MigratedDatabase database) : DatabaseTest(d
     }
 
     [Fact]
-    public async Task ContextReturnedInsideAUsersTransaction_LeasedAgainAsAnon_SeesNoRow_InOrOutOfATransaction()
+    public async Task ConnectionReturnedInsideAUsersTransaction_UsedNextByAnon_SeesNoRow_InOrOutOfATransaction()
     {
         var contexts = Database.SingleConnectionContexts();
         var alice = await Database.CreateUserAsync();
@@ -53,7 +54,7 @@ public sealed class ContextPoolTests(MigratedDatabase database) : DatabaseTest(d
 
         await using var next = contexts.AsAnon();
 
-        Assert.Same(first, next);
+        Assert.NotSame(first, next);
         Assert.Null(next.Database.CurrentTransaction);
         Assert.Equal(0, await next.Sessions.CountAsync());
         await using var own = await next.Database.BeginTransactionAsync();
@@ -62,7 +63,7 @@ public sealed class ContextPoolTests(MigratedDatabase database) : DatabaseTest(d
     }
 
     [Fact]
-    public async Task ReusedContext_StillSavesInsideATransaction_EvenAfterTheLastCallerTurnedThatOff()
+    public async Task NextContext_StillSavesInsideATransaction_EvenAfterTheLastCallerTurnedThatOff()
     {
         var contexts = Database.SingleConnectionContexts();
         var alice = await Database.CreateUserAsync();
@@ -74,7 +75,7 @@ public sealed class ContextPoolTests(MigratedDatabase database) : DatabaseTest(d
 
         await using var next = contexts.ForUser(alice);
 
-        Assert.Same(first, next);
+        Assert.NotSame(first, next);
         Assert.Equal(AutoTransactionBehavior.Always, next.Database.AutoTransactionBehavior);
         next.Sessions.Add(Session.Create(alice, "saved", null, Clock.GetUtcNow()));
         await next.SaveChangesAsync();
@@ -82,7 +83,7 @@ public sealed class ContextPoolTests(MigratedDatabase database) : DatabaseTest(d
     }
 
     [Fact]
-    public async Task ReusedContext_SaveChanges_WritesAsTheNewCaller_NotThePreviousOne()
+    public async Task NextContext_SaveChanges_WritesAsTheNewCaller_NotThePreviousOne()
     {
         var contexts = Database.SingleConnectionContexts();
         var alice = await Database.CreateUserAsync();
@@ -97,7 +98,7 @@ public sealed class ContextPoolTests(MigratedDatabase database) : DatabaseTest(d
 
         using (var db = contexts.ForUser(bob))
         {
-            Assert.Same(first, db);
+            Assert.NotSame(first, db);
             Assert.Empty(db.ChangeTracker.Entries());
             Assert.Equal(0, await db.Sessions.CountAsync());
             db.Sessions.Add(Session.Create(bob, "bob's", null, Clock.GetUtcNow()));
