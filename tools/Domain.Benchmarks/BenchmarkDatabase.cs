@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Domain.Persistence;
-using Domain.Persistence.LocalServer;
+using Domain.DevDatabase;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;

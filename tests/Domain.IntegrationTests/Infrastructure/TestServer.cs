@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
-using Domain.Persistence.LocalServer;
+using Domain.DevDatabase;
 using Npgsql;
 using Testcontainers.PostgreSql;
 

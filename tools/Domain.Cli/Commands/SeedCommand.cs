@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Domain.Application.Seeding;
+using Domain.DevDatabase;
 using Domain.Persistence;
 
 namespace Domain.Cli.Commands;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Domain.Persistence;
-using Domain.Persistence.LocalServer;
+using Domain.DevDatabase;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 

@@ -2,7 +2,7 @@ using Domain.Persistence;
 using Domain.Sessions;
 using Npgsql;
 
-namespace Domain.Application.Seeding;
+namespace Domain.DevDatabase;
 
 /// <summary>A demo user the seeder created (or found) in <c>auth.users</c>, and how many sessions it was given.</summary>
 public sealed record SeededUser(Guid Id, string Email, int Sessions);

@@ -1,7 +1,8 @@
+using Domain.Persistence;
 using Domain.Persistence.Rls;
 using Npgsql;
 
-namespace Domain.Persistence.LocalServer;
+namespace Domain.DevDatabase;
 
 /// <summary>
 /// The login role applications use on a development server, like Supabase's <c>authenticator</c>: it owns no table

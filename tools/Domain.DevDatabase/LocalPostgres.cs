@@ -8,7 +8,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Npgsql;
 
-namespace Domain.Persistence.LocalServer;
+namespace Domain.DevDatabase;
 
 /// <summary>Where and how to run a local PostgreSQL cluster.</summary>
 public sealed record LocalPostgresOptions
