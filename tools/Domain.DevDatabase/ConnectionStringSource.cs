@@ -22,6 +22,7 @@ public sealed class ConnectionStringSource(string? connectionString, string desc
         return new ConnectionStringSource(null, string.Join(" or ", variables));
     }
 
+    /// <inheritdoc />
     public Task<DatabaseServer?> TryOpenAsync(CancellationToken cancellationToken)
         => Task.FromResult(string.IsNullOrWhiteSpace(connectionString) ? null : new DatabaseServer(connectionString, description));
 }

@@ -44,6 +44,7 @@ public sealed class LocalClusterSource : IDatabaseServerSource
             null);
     }
 
+    /// <inheritdoc />
     public async Task<DatabaseServer?> TryOpenAsync(CancellationToken cancellationToken)
     {
         if (_throwawayPrefix is not null)

@@ -13,6 +13,7 @@ internal sealed class TestcontainersServerSource : IDatabaseServerSource
 {
     private const string SocketPath = "/var/run/docker.sock";
 
+    /// <inheritdoc />
     public async Task<DatabaseServer?> TryOpenAsync(CancellationToken cancellationToken)
     {
         if (!await DockerEngineAnswersAsync(cancellationToken))
