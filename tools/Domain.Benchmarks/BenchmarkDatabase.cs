@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using Domain.DevDatabase;
 using Domain.Persistence;
-using Domain.Persistence.LocalServer;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -33,9 +32,10 @@ public sealed record BenchmarkScale(int Users, int SessionsPerUser, int Revision
 public sealed record BenchUser(Guid Id, Guid[] Sessions, Guid[] Conversations);
 
 /// <summary>
-/// The database every benchmark uses, found as the tests find theirs: <c>DOMAIN_BENCH_CONNECTION</c> (or
-/// <c>DOMAIN_TEST_CONNECTION</c>), a superuser connection to a server where a database may be created; otherwise a
-/// throwaway cluster from the local PostgreSQL binaries. Loaded once with COPY, then shared by the benchmarks.
+/// The database every benchmark uses, provisioned as the tests provision theirs (<see cref="DatabaseProvisioner"/>):
+/// <c>DOMAIN_BENCH_CONNECTION</c> (or <c>DOMAIN_TEST_CONNECTION</c>), a superuser connection to a server where a
+/// database may be created; otherwise a throwaway cluster from the local PostgreSQL binaries. No container: the
+/// numbers are for loopback to a local server. Recreated empty, migrated, then loaded once with COPY and shared.
 /// </summary>
 public sealed class BenchmarkDatabase : IAsyncDisposable
 {
@@ -45,7 +45,7 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
     internal const int DraftsInNewest = 2;
 
     internal const int HolesInNewest = 3;
-    private LocalPostgres? _local;
+    private ProvisionedDatabase _provisioned = null!;
 
     private BenchmarkDatabase()
     {
@@ -90,33 +90,14 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
     public static async Task<BenchmarkDatabase> OpenAsync(BenchmarkScale scale)
     {
         var database = new BenchmarkDatabase();
-        var configured = Environment.GetEnvironmentVariable("DOMAIN_BENCH_CONNECTION") ?? Environment.GetEnvironmentVariable("DOMAIN_TEST_CONNECTION");
-        string admin;
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            admin = configured;
-            database.ServerDescription = "configured server";
-        }
-        else
-        {
-            database._local = await LocalPostgres.StartAsync(new LocalPostgresOptions
-            {
-                DataDirectory = Path.Combine(Path.GetTempPath(), $"domain-bench-{Environment.ProcessId}"),
-            });
-            admin = database._local.ConnectionString();
-            database.ServerDescription = $"local PostgreSQL {database._local.Version} (fsync off)";
-        }
-
-        await Execute(admin, $"DROP DATABASE IF EXISTS {DatabaseName} WITH (FORCE)");
-        await Execute(admin, $"CREATE DATABASE {DatabaseName}");
-        database.OwnerConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = DatabaseName, MaxPoolSize = 50 }.ConnectionString;
-        await using (var migrating = MigrationsDbContextFactory.Create(database.OwnerConnectionString))
-        {
-            await migrating.Database.MigrateAsync();
-        }
-
-        await AppLoginRole.EnsureAsync(database.OwnerConnectionString);
-        database.AppConnectionString = AppLoginRole.ConnectionStringFor(database.OwnerConnectionString);
+        database._provisioned = await DatabaseProvisioner.ProvisionAsync(
+            [ConnectionStringSource.FromEnvironment("DOMAIN_BENCH_CONNECTION", "DOMAIN_TEST_CONNECTION"), LocalClusterSource.Throwaway("domain-bench-")],
+            new ProvisionOptions { Database = DatabaseName, RecreateDatabase = true });
+        database.ServerDescription = database._provisioned.Server.LocalCluster is { } local
+            ? $"local PostgreSQL {local.Version} (fsync off)"
+            : "configured server";
+        database.OwnerConnectionString = WithPoolOf50(database._provisioned.OwnerConnectionString);
+        database.AppConnectionString = WithPoolOf50(database._provisioned.AppConnectionString!);
         database.AppContexts = new DomainDbContextFactory(DomainDbContextOptions.Create(database.AppConnectionString + ConnectionSettings));
         database.OwnerDataSource = NpgsqlDataSource.Create(database.OwnerTunedConnectionString);
         database.AppDataSource = NpgsqlDataSource.Create(DomainDbContextOptions.Tuned(database.AppConnectionString + ConnectionSettings));
@@ -130,11 +111,11 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
         await OwnerDataSource.DisposeAsync();
         await AppDataSource.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
-        if (_local is not null)
-        {
-            await _local.DisposeAsync();
-        }
+        await _provisioned.DisposeAsync();
     }
+
+    private static string WithPoolOf50(string connectionString)
+        => new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 50 }.ConnectionString;
 
     /// <summary>
     /// Loads users, sessions with revisions and conversations with messages with binary COPY, then VACUUM ANALYZE.
@@ -345,14 +326,6 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
     {
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task Execute(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
     }
 }

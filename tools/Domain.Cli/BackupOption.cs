@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Domain.Persistence.LocalServer;
+using Domain.DevDatabase;
 using Npgsql;
 
 namespace Domain.Cli;

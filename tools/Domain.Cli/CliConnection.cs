@@ -1,43 +1,20 @@
 using System.CommandLine;
+using Domain.DevDatabase;
 using Domain.Persistence;
-using Domain.Persistence.LocalServer;
 using Npgsql;
 
 namespace Domain.Cli;
 
 /// <summary>
-/// The database a command works on: <c>--connection</c>, then <c>ConnectionStrings__Domain</c>, then
-/// <c>DATABASE_URL</c>, then the persistent local cluster under <c>&lt;repo&gt;/.data/pg</c>, which is started (or
-/// attached to) on demand and left running.
+/// The database a command works on, found through <see cref="DatabaseProvisioner"/> as the tests and the benchmarks
+/// find theirs: <c>--connection</c>, then <c>ConnectionStrings__Domain</c>, then <c>DATABASE_URL</c>, then the
+/// persistent local cluster under <c>&lt;repo&gt;/.data/pg</c> (database <see cref="LocalDatabase"/>), which is
+/// started (or attached to) on demand and left running.
 /// </summary>
-internal sealed class CliConnection : IAsyncDisposable
+internal static class CliConnection
 {
     /// <summary>The database the local cluster keeps the model in.</summary>
     public const string LocalDatabase = "domain";
-
-    private CliConnection(string connectionString, string source, LocalPostgres? local)
-    {
-        ConnectionString = connectionString;
-        Source = source;
-        Local = local;
-        var parsed = new NpgsqlConnectionStringBuilder(connectionString);
-        Server = $"{parsed.Host}:{parsed.Port}";
-        Database = parsed.Database ?? parsed.Username ?? "postgres";
-    }
-
-    /// <summary>Connects as the schema owner.</summary>
-    public string ConnectionString { get; }
-
-    /// <summary>Where the connection string came from, for the report.</summary>
-    public string Source { get; }
-
-    /// <summary>The local cluster, or null when a connection is configured.</summary>
-    public LocalPostgres? Local { get; }
-
-    /// <summary>host:port, never the credentials.</summary>
-    public string Server { get; }
-
-    public string Database { get; }
 
     /// <summary>The repository root: the nearest folder up from the current one that holds Domain.sln.</summary>
     public static string RepositoryRoot()
@@ -57,8 +34,46 @@ internal sealed class CliConnection : IAsyncDisposable
     /// <summary>The local cluster's data directory.</summary>
     public static string LocalDataDirectory() => Path.Combine(RepositoryRoot(), ".data", "pg");
 
+    /// <summary>The database as it is (the server found or started, the local cluster's database created): nothing else.</summary>
+    public static Task<ProvisionedDatabase> OpenAsync(ParseResult parseResult, CancellationToken ct)
+        => ProvisionAsync(parseResult, localPort: null, new ProvisionOptions { ApplyMigrations = false, LoginRole = LoginRoleSetup.Skip }, ct);
+
+    /// <summary>
+    /// The configured database, else the local cluster (started on <paramref name="localPort"/> if it is not running),
+    /// provisioned as <paramref name="options"/> say.
+    /// </summary>
+    public static Task<ProvisionedDatabase> ProvisionAsync(ParseResult parseResult, int? localPort, ProvisionOptions options, CancellationToken ct)
+    {
+        IDatabaseServerSource[] servers =
+        [
+            new ConnectionStringSource(Configured(parseResult), DescribeConfiguredSource(parseResult)),
+            LocalClusterSource.Persistent(LocalDataDirectory(), localPort, LocalDatabase),
+        ];
+        return DatabaseProvisioner.ProvisionAsync(servers, options, ct);
+    }
+
+    /// <summary>host:port, never the credentials.</summary>
+    public static string ServerOf(ProvisionedDatabase database)
+    {
+        var parsed = new NpgsqlConnectionStringBuilder(database.OwnerConnectionString);
+        return $"{parsed.Host}:{parsed.Port}";
+    }
+
+    public static string DatabaseOf(ProvisionedDatabase database)
+    {
+        var parsed = new NpgsqlConnectionStringBuilder(database.OwnerConnectionString);
+        return parsed.Database ?? parsed.Username ?? "postgres";
+    }
+
+    /// <summary>Where the connection came from, for the report: the option or variable, or the local cluster.</summary>
+    public static string SourceOf(ProvisionedDatabase database)
+        => database.Server.LocalCluster is null ? database.Server.Description : "local cluster";
+
+    /// <summary><c>host:port/database (source)</c>, the first line of most commands.</summary>
+    public static string Describe(ProvisionedDatabase database) => $"{ServerOf(database)}/{DatabaseOf(database)} ({SourceOf(database)})";
+
     /// <summary>The configured connection string (checked to be usable), or null when none is configured.</summary>
-    public static string? Configured(ParseResult parseResult)
+    private static string? Configured(ParseResult parseResult)
     {
         var explicitConnection = parseResult.GetValue(CliOptions.Connection);
         if (parseResult.GetResult(CliOptions.Connection) is { Implicit: false } && string.IsNullOrWhiteSpace(explicitConnection))
@@ -75,32 +90,7 @@ internal sealed class CliConnection : IAsyncDisposable
         return connectionString;
     }
 
-    /// <summary>The configured database, or else the local cluster (started if needed) with its database created.</summary>
-    public static async Task<CliConnection> OpenAsync(ParseResult parseResult, int? localPort, CancellationToken ct)
-    {
-        if (Configured(parseResult) is { } configured)
-        {
-            return new CliConnection(configured, DescribeSource(parseResult), null);
-        }
-
-        var local = await LocalPostgres.StartAsync(
-            new LocalPostgresOptions { DataDirectory = LocalDataDirectory(), Persistent = true, Port = localPort }, ct);
-        try
-        {
-            await local.CreateDatabaseAsync(LocalDatabase, cancellationToken: ct);
-            return new CliConnection(local.ConnectionString(LocalDatabase), "local cluster", local);
-        }
-        catch
-        {
-            await local.DisposeAsync();
-            throw;
-        }
-    }
-
-    /// <summary>Leaves a persistent local cluster running.</summary>
-    public ValueTask DisposeAsync() => Local?.DisposeAsync() ?? ValueTask.CompletedTask;
-
-    private static string DescribeSource(ParseResult parseResult)
+    private static string DescribeConfiguredSource(ParseResult parseResult)
     {
         if (!string.IsNullOrWhiteSpace(parseResult.GetValue(CliOptions.Connection)))
         {

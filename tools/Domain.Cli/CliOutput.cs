@@ -16,6 +16,9 @@ internal static class CliOutput
 
     public static void Heading(string text) => Console.WriteLine(text);
 
+    /// <summary>A message of the migrator, as it applies or reverts a migration.</summary>
+    public static void Progress(string message) => Field("progress", message.Trim());
+
     /// <summary>
     /// Wraps a command's action so that a failure prints one line on stderr (the whole exception with
     /// <c>--verbose</c>) and exits non-zero, instead of a stack trace.

@@ -1,13 +1,14 @@
+using Domain.DevDatabase;
 using Domain.Persistence;
 using Domain.Persistence.Rls;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Respawn;
 
 namespace Domain.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// A database migrated once per run with the migrator the bundle ships, shared by the "Database" collection.
+/// A database provisioned once per run (created, migrated with the migrator the bundle ships, the login role ready),
+/// shared by the "Database" collection.
 /// Tests call <see cref="ResetAsync"/> first: Respawn empties the data and keeps the migration history.
 /// </summary>
 public sealed class MigratedDatabase : IAsyncLifetime
@@ -29,14 +30,13 @@ public sealed class MigratedDatabase : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Server = await TestServer.InstanceAsync();
-        DatabaseName = await Server.CreateDatabaseAsync("domain_tests");
-        AdminConnectionString = Server.AdminConnectionTo(DatabaseName);
-        AppConnectionString = Server.AppConnectionTo(DatabaseName);
+        DatabaseName = TestServer.UniqueDatabaseName("domain_tests");
+        await using var provisioned = await DatabaseProvisioner.ProvisionAsync(Server.Server, new ProvisionOptions { Database = DatabaseName });
+        AdminConnectionString = provisioned.OwnerConnectionString;
 
-        await using (var migrating = MigrationsDbContextFactory.Create(AdminConnectionString))
-        {
-            await migrating.Database.MigrateAsync();
-        }
+        // The form the tests always had, not provisioned.AppConnectionString: it spells out No Reset On Close=false,
+        // which the data layer's tuning respects, so no test changes what it runs against.
+        AppConnectionString = Server.AppConnectionTo(DatabaseName);
 
         Contexts = new DomainDbContextFactory(DomainDbContextOptions.Create(AppConnectionString));
 

@@ -1,39 +1,36 @@
-using System.Net.Sockets;
-using System.Text;
-using Domain.Persistence.LocalServer;
+using Domain.DevDatabase;
 using Npgsql;
-using Testcontainers.PostgreSql;
 
 namespace Domain.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The one PostgreSQL server of a test run, found in the order DESIGN.md gives: a connection string in
-/// <c>DOMAIN_TEST_CONNECTION</c> (a role that may create databases and roles); Testcontainers when a Docker
-/// engine answers; otherwise a throwaway cluster started from the machine's PostgreSQL binaries.
+/// The one PostgreSQL server of a test run, from the first source that has one, in the order DESIGN.md gives: a
+/// connection string in <c>DOMAIN_TEST_CONNECTION</c> (a role that may create databases and roles); Testcontainers
+/// when a Docker engine answers; otherwise a throwaway cluster started from the machine's PostgreSQL binaries.
 /// </summary>
 public sealed class TestServer
 {
     public const string ConnectionVariable = "DOMAIN_TEST_CONNECTION";
 
     /// <summary>The login role application contexts use: it owns nothing and may only switch to the API roles.</summary>
-    public const string AppRole = "domain_app";
-    public const string AppPassword = "domain_app";
+    public const string AppRole = AppLoginRole.Name;
 
-    private const string ClusterPrefix = "domain-tests-";
     private static readonly Lazy<Task<TestServer>> Shared = new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
     private static int _databaseCounter;
 
-    private TestServer(string adminConnectionString, string source)
+    private TestServer(DatabaseServer server)
     {
-        AdminConnectionString = adminConnectionString;
-        Source = source;
+        Server = server;
     }
 
+    /// <summary>The server, for provisioning databases on it; it lives as long as the test process.</summary>
+    public DatabaseServer Server { get; }
+
     /// <summary>A superuser connection to the server's <c>postgres</c> database.</summary>
-    public string AdminConnectionString { get; }
+    public string AdminConnectionString => Server.AdminConnectionString;
 
     /// <summary>Where the server came from, for diagnostics.</summary>
-    public string Source { get; }
+    public string Source => Server.Description;
 
     public static Task<TestServer> InstanceAsync() => Shared.Value;
 
@@ -56,8 +53,8 @@ public sealed class TestServer
         var builder = new NpgsqlConnectionStringBuilder(AdminConnectionString)
         {
             Database = database,
-            Username = AppRole,
-            Password = AppPassword,
+            Username = AppLoginRole.Name,
+            Password = AppLoginRole.DevPassword,
             NoResetOnClose = noResetOnClose,
         };
         if (maxPoolSize is { } max)
@@ -69,15 +66,18 @@ public sealed class TestServer
         return builder.ConnectionString;
     }
 
+    /// <summary>A database name no other database of this run (or of a parallel run) has.</summary>
+    public static string UniqueDatabaseName(string prefix) => $"{prefix}_{Environment.ProcessId}_{Interlocked.Increment(ref _databaseCounter)}";
+
     /// <summary>Creates an empty database with a unique name, owned by <paramref name="owner"/> (default: the admin).</summary>
     public async Task<string> CreateDatabaseAsync(string prefix, string? owner = null)
     {
-        var name = $"{prefix}_{Environment.ProcessId}_{Interlocked.Increment(ref _databaseCounter)}";
-        await ExecuteAsync(AdminConnectionString, owner is null ? $"CREATE DATABASE {name}" : $"CREATE DATABASE {name} OWNER {owner}");
+        var name = UniqueDatabaseName(prefix);
+        await Server.CreateDatabaseAsync(name, owner);
         return name;
     }
 
-    public Task DropDatabaseAsync(string name) => ExecuteAsync(AdminConnectionString, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+    public Task DropDatabaseAsync(string name) => Server.DropDatabaseAsync(name);
 
     public static async Task ExecuteAsync(string connectionString, string sql)
     {
@@ -104,94 +104,18 @@ public sealed class TestServer
 
     private static async Task<TestServer> StartAsync()
     {
-        TestServer server;
-        var configured = Environment.GetEnvironmentVariable(ConnectionVariable);
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            server = new TestServer(configured, $"{ConnectionVariable}");
-        }
-        else if (await DockerEngineAnswersAsync())
-        {
-            var container = new PostgreSqlBuilder("postgres:15-alpine").Build();
-            await container.StartAsync();
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => container.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            server = new TestServer(container.GetConnectionString(), "Testcontainers");
-        }
-        else
-        {
-            await RemoveClustersOfEndedRunsAsync();
-            var dataDirectory = Path.Combine(Path.GetTempPath(), $"{ClusterPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
-            var local = await LocalPostgres.StartAsync(new LocalPostgresOptions { DataDirectory = dataDirectory });
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => local.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            server = new TestServer(local.ConnectionString(), $"local cluster {local.DataDirectory} (PostgreSQL {local.Version})");
-        }
+        var server = await DatabaseServer.OpenFirstAsync(
+        [
+            ConnectionStringSource.FromEnvironment(ConnectionVariable),
+            new TestcontainersServerSource(),
+            LocalClusterSource.Throwaway("domain-tests-"),
+        ]);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-        await ExecuteAsync(server.AdminConnectionString, $"""
-            DO $roles$
-            BEGIN
-                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'anon') THEN CREATE ROLE anon NOLOGIN NOINHERIT; END IF;
-                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'authenticated') THEN CREATE ROLE authenticated NOLOGIN NOINHERIT; END IF;
-                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'service_role') THEN CREATE ROLE service_role NOLOGIN NOINHERIT BYPASSRLS; END IF;
-                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{AppRole}') THEN
-                    CREATE ROLE {AppRole} LOGIN NOINHERIT PASSWORD '{AppPassword}';
-                END IF;
-            END
-            $roles$;
-            GRANT anon, authenticated, service_role TO {AppRole};
-            """);
-        return server;
-    }
-
-    /// <summary>
-    /// A test host may be ended before its exit handler has deleted the throwaway cluster; the next run removes
-    /// the clusters whose process is gone.
-    /// </summary>
-    private static async Task RemoveClustersOfEndedRunsAsync()
-    {
-        foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), ClusterPrefix + "*"))
-        {
-            var pidText = Path.GetFileName(directory)[ClusterPrefix.Length..].Split('-')[0];
-            if (int.TryParse(pidText, out var pid) && !ProcessIsAlive(pid))
-            {
-                await LocalPostgres.DestroyAsync(directory);
-            }
-        }
-    }
-
-    private static bool ProcessIsAlive(int pid)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task<bool> DockerEngineAnswersAsync()
-    {
-        const string socketPath = "/var/run/docker.sock";
-        if (!File.Exists(socketPath))
-        {
-            return false;
-        }
-
-        try
-        {
-            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), timeout.Token);
-            await socket.SendAsync("GET /_ping HTTP/1.0\r\n\r\n"u8.ToArray(), SocketFlags.None, timeout.Token);
-            var buffer = new byte[256];
-            var read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
-            return Encoding.ASCII.GetString(buffer, 0, read).Contains("200 OK", StringComparison.Ordinal);
-        }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException or IOException)
-        {
-            return false;
-        }
+        // Before any test migrates: the migrations' compatibility shim creates the API roles where they are missing,
+        // and the scratch databases of the migration tests migrate while the shared one does; two transactions
+        // creating one role at once make one of them fail.
+        await AppLoginRole.EnsureAsync(server.AdminConnectionString);
+        return new TestServer(server);
     }
 }

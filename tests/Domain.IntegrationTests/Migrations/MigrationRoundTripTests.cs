@@ -1,4 +1,4 @@
-using Domain.Application.Seeding;
+using Domain.DevDatabase;
 using Domain.IntegrationTests.Infrastructure;
 using Domain.Persistence;
 using Domain.Persistence.Rls;

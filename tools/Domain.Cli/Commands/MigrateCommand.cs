@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Domain.DevDatabase;
 
 namespace Domain.Cli.Commands;
 
@@ -26,11 +27,11 @@ internal static class MigrateCommand
             throw new InvalidOperationException("--to needs a migration id or name, or 0 to revert all.");
         }
 
-        await using var database = await CliConnection.OpenAsync(parseResult, localPort: null, ct);
-        CliOutput.Field("server", $"{database.Server}/{database.Database} ({database.Source})");
+        await using var database = await CliConnection.OpenAsync(parseResult, ct);
+        CliOutput.Field("server", CliConnection.Describe(database));
 
-        await BackupOption.TakeIfRequestedAsync(parseResult, database.ConnectionString, ct);
-        var run = await SchemaMigrator.MigrateAsync(database.ConnectionString, target, ct);
+        await BackupOption.TakeIfRequestedAsync(parseResult, database.OwnerConnectionString, ct);
+        var run = await SchemaMigrator.MigrateAsync(database.OwnerConnectionString, target, CliOutput.Progress, ct);
         foreach (var name in run.Reverted)
         {
             CliOutput.Field("reverted", name);

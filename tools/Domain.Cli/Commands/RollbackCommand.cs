@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Domain.DevDatabase;
 using Domain.Persistence.Migrating;
 
 namespace Domain.Cli.Commands;
@@ -27,9 +28,9 @@ internal static class RollbackCommand
 
     private static async Task<int> RunAsync(ParseResult parseResult, CancellationToken ct)
     {
-        await using var database = await CliConnection.OpenAsync(parseResult, localPort: null, ct);
-        CliOutput.Field("server", $"{database.Server}/{database.Database} ({database.Source})");
-        var plan = await RollbackPlan.CreateAsync(database.ConnectionString, parseResult.GetValue(To)!, ct);
+        await using var database = await CliConnection.OpenAsync(parseResult, ct);
+        CliOutput.Field("server", CliConnection.Describe(database));
+        var plan = await RollbackPlan.CreateAsync(database.OwnerConnectionString, parseResult.GetValue(To)!, ct);
         if (plan.Reverted.Count == 0)
         {
             CliOutput.Field("rollback", $"nothing to revert: {plan.Target} is the newest applied migration");
@@ -49,8 +50,8 @@ internal static class RollbackCommand
             return 3;
         }
 
-        await BackupOption.TakeIfRequestedAsync(parseResult, database.ConnectionString, ct);
-        var run = await SchemaMigrator.MigrateAsync(database.ConnectionString, plan.Target, ct);
+        await BackupOption.TakeIfRequestedAsync(parseResult, database.OwnerConnectionString, ct);
+        var run = await SchemaMigrator.MigrateAsync(database.OwnerConnectionString, plan.Target, CliOutput.Progress, ct);
         foreach (var name in run.Reverted)
         {
             CliOutput.Field("reverted", name);

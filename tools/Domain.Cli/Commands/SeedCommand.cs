@@ -1,6 +1,5 @@
 using System.CommandLine;
-using Domain.Application.Seeding;
-using Domain.Persistence;
+using Domain.DevDatabase;
 
 namespace Domain.Cli.Commands;
 
@@ -14,25 +13,33 @@ internal static class SeedCommand
         return command;
     }
 
-    /// <summary>Seeds and prints what was done; shared with <c>domain up</c>.</summary>
-    public static async Task<SeedResult> SeedAsync(string ownerConnectionString, CancellationToken ct)
+    /// <summary>Prints what seeding did; shared with <c>domain up</c>.</summary>
+    public static void Print(SeedResult result)
     {
-        var contexts = new DomainDbContextFactory(DomainDbContextOptions.Create(ownerConnectionString));
-        var result = await new DemoDataSeeder(TimeProvider.System).SeedAsync(ownerConnectionString, contexts, ct);
         CliOutput.Field("demo data", result.Summary);
         foreach (var user in result.Users)
         {
             CliOutput.Line($"{user.Email,-28}{user.Id}  {user.Sessions} sessions");
         }
-
-        return result;
     }
 
     private static async Task<int> RunAsync(ParseResult parseResult, CancellationToken ct)
     {
-        await using var database = await CliConnection.OpenAsync(parseResult, localPort: null, ct);
-        CliOutput.Field("server", $"{database.Server}/{database.Database} ({database.Source})");
-        await SeedAsync(database.ConnectionString, ct);
+        var options = new ProvisionOptions
+        {
+            ApplyMigrations = false,
+            LoginRole = LoginRoleSetup.Skip,
+            SeedDemoData = true,
+            Observer = new SeedReport(),
+        };
+        await using var database = await CliConnection.ProvisionAsync(parseResult, localPort: null, options, ct);
         return 0;
+    }
+
+    private sealed class SeedReport : IProvisioningObserver
+    {
+        public void DatabaseReady(ProvisionedDatabase database) => CliOutput.Field("server", CliConnection.Describe(database));
+
+        public void DemoDataSeeded(SeedResult result) => Print(result);
     }
 }

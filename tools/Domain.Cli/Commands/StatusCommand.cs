@@ -19,9 +19,9 @@ internal static class StatusCommand
 
     private static async Task<int> RunAsync(ParseResult parseResult, CancellationToken ct)
     {
-        await using var database = await CliConnection.OpenAsync(parseResult, localPort: null, ct);
-        CliOutput.Field("server", $"{database.Server}/{database.Database} ({database.Source})");
-        var report = await MigrationStatus.ReadAsync(database.ConnectionString, ct);
+        await using var database = await CliConnection.OpenAsync(parseResult, ct);
+        CliOutput.Field("server", CliConnection.Describe(database));
+        var report = await MigrationStatus.ReadAsync(database.OwnerConnectionString, ct);
 
         CliOutput.Blank();
         CliOutput.Heading("migrations");
@@ -54,7 +54,7 @@ internal static class StatusCommand
             }
         }
 
-        var log = await MigrationLog.ReadAsync(database.ConnectionString, limit: 10, ct);
+        var log = await MigrationLog.ReadAsync(database.OwnerConnectionString, limit: 10, ct);
         if (log.Count > 0)
         {
             CliOutput.Blank();

@@ -1,6 +1,6 @@
 using System.CommandLine;
+using Domain.DevDatabase;
 using Domain.Persistence;
-using Domain.Persistence.LocalServer;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -49,73 +49,29 @@ internal static class UpCommand
             throw new InvalidOperationException($"--port must be between 1 and 65535 (got {port}).");
         }
 
-        await using var database = await CliConnection.OpenAsync(parseResult, port, ct);
-        var server = await ReadServerAsync(database.ConnectionString, ct);
-        if (database.Local is { } local)
+        var seed = !parseResult.GetValue(NoSeed);
+        var options = new ProvisionOptions
         {
-            CliOutput.Field("server", $"{database.Server}, PostgreSQL {server.Version} "
-                + $"(local cluster, {(local.StartedByThisProcess ? "started now" : "already running")})");
-            CliOutput.Field("data", local.DataDirectory);
-        }
-        else
-        {
-            CliOutput.Field("server", $"{database.Server}, PostgreSQL {server.Version} ({database.Source})");
-            if (port is not null)
-            {
-                CliOutput.Line("--port applies only to the local cluster; ignored");
-            }
-        }
-
-        CliOutput.Field("database", $"{database.Database} as {server.User}{(server.IsSuperuser ? " (superuser)" : string.Empty)}");
-
-        var run = await SchemaMigrator.MigrateAsync(database.ConnectionString, target: null, ct);
-        CliOutput.Field("migrations", run.Applied.Count > 0
-            ? $"applied now: {string.Join(", ", run.Applied)}"
-            : $"up to date, already applied: {(run.AppliedBefore.Count == 0 ? "none" : string.Join(", ", run.AppliedBefore))}");
-        if (run.Applied.Count > 0 && run.AppliedBefore.Count > 0)
-        {
-            CliOutput.Line($"already applied: {string.Join(", ", run.AppliedBefore)}");
-        }
-
-        var appLogin = database.Local is not null || server.IsSuperuser;
-        if (appLogin)
-        {
-            await AppLoginRole.EnsureAsync(database.ConnectionString, ct);
-            CliOutput.Field(
-                "login role", $"{AppLoginRole.Name}: LOGIN NOINHERIT, owns no table, may switch to anon, authenticated, service_role");
-        }
-        else
-        {
-            CliOutput.Field("login role", $"skipped: {server.User} is not a superuser, so {AppLoginRole.Name} is not created here; "
-                + "the check below connects as that user instead");
-        }
-
-        if (parseResult.GetValue(NoSeed))
+            LoginRole = LoginRoleSetup.EnsureIfSuperuser,
+            SeedDemoData = seed,
+            Observer = new UpReport(port),
+        };
+        await using var database = await ProvisionAsync(parseResult, port, options, ct);
+        if (!seed)
         {
             CliOutput.Field("demo data", "not seeded (--no-seed)");
         }
-        else
-        {
-            try
-            {
-                await SeedCommand.SeedAsync(database.ConnectionString, ct);
-            }
-            catch (InvalidOperationException ex)
-            {
-                throw new InvalidOperationException($"{ex.Message} To skip demo data, run up --no-seed.", ex);
-            }
-        }
 
         CliOutput.Blank();
-        await ShowTablesAsync(database.ConnectionString, ct);
+        await ShowTablesAsync(database.OwnerConnectionString, ct);
         CliOutput.Blank();
-        var isolated = await ShowIsolationAsync(database.ConnectionString, appLogin ? AppLoginRole.Name : server.User, appLogin, ct);
+        var isolated = await ShowIsolationAsync(database, ct);
 
-        if (database.Local is not null)
+        if (database.Server.LocalCluster is not null)
         {
             CliOutput.Blank();
-            CliOutput.Field("connect", $"{AppLoginRole.ConnectionStringFor(database.ConnectionString)}  (applications)");
-            CliOutput.Field(string.Empty, $"{database.ConnectionString}  (owner: migrations, psql)");
+            CliOutput.Field("connect", $"{database.AppConnectionString}  (applications)");
+            CliOutput.Field(string.Empty, $"{database.OwnerConnectionString}  (owner: migrations, psql)");
             CliOutput.Field("stop", "up --stop (the cluster keeps running until then)");
         }
 
@@ -128,6 +84,18 @@ internal static class UpCommand
         return 0;
     }
 
+    private static async Task<ProvisionedDatabase> ProvisionAsync(ParseResult parseResult, int? port, ProvisionOptions options, CancellationToken ct)
+    {
+        try
+        {
+            return await CliConnection.ProvisionAsync(parseResult, port, options, ct);
+        }
+        catch (DemoDataException ex)
+        {
+            throw new InvalidOperationException($"{ex.Message} To skip demo data, run up --no-seed.", ex);
+        }
+    }
+
     private static async Task<int> StopAsync(CancellationToken ct)
     {
         var directory = CliConnection.LocalDataDirectory();
@@ -136,18 +104,55 @@ internal static class UpCommand
         return 0;
     }
 
-    private sealed record ServerInfo(string Version, string User, bool IsSuperuser);
-
-    private static async Task<ServerInfo> ReadServerAsync(string connectionString, CancellationToken ct)
+    /// <summary>Prints each provisioning step as it completes: the server, the migrations, the login role, the demo data.</summary>
+    private sealed class UpReport(int? port) : IProvisioningObserver
     {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(
-            "SELECT current_setting('server_version'), current_user, rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user",
-            connection);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return new ServerInfo(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2));
+        private string _owner = string.Empty;
+
+        public void DatabaseReady(ProvisionedDatabase database)
+        {
+            _owner = database.OwnerRole;
+            var server = CliConnection.ServerOf(database);
+            if (database.Server.LocalCluster is { } local)
+            {
+                CliOutput.Field("server", $"{server}, PostgreSQL {database.ServerVersion} "
+                    + $"(local cluster, {(local.StartedByThisProcess ? "started now" : "already running")})");
+                CliOutput.Field("data", local.DataDirectory);
+            }
+            else
+            {
+                CliOutput.Field("server", $"{server}, PostgreSQL {database.ServerVersion} ({CliConnection.SourceOf(database)})");
+                if (port is not null)
+                {
+                    CliOutput.Line("--port applies only to the local cluster; ignored");
+                }
+            }
+
+            CliOutput.Field("database", $"{CliConnection.DatabaseOf(database)} as {database.OwnerRole}"
+                + (database.OwnerIsSuperuser ? " (superuser)" : string.Empty));
+        }
+
+        public void MigrationProgress(string message) => CliOutput.Progress(message);
+
+        public void MigrationsApplied(MigrationRun run)
+        {
+            CliOutput.Field("migrations", run.Applied.Count > 0
+                ? $"applied now: {string.Join(", ", run.Applied)}"
+                : $"up to date, already applied: {(run.AppliedBefore.Count == 0 ? "none" : string.Join(", ", run.AppliedBefore))}");
+            if (run.Applied.Count > 0 && run.AppliedBefore.Count > 0)
+            {
+                CliOutput.Line($"already applied: {string.Join(", ", run.AppliedBefore)}");
+            }
+        }
+
+        public void LoginRoleReady(string appConnectionString) => CliOutput.Field(
+            "login role", $"{AppLoginRole.Name}: LOGIN NOINHERIT, owns no table, may switch to anon, authenticated, service_role");
+
+        public void LoginRoleSkipped() => CliOutput.Field(
+            "login role", $"skipped: {_owner} is not a superuser, so {AppLoginRole.Name} is not created here; "
+                + "the check below connects as that user instead");
+
+        public void DemoDataSeeded(SeedResult result) => SeedCommand.Print(result);
     }
 
     private static async Task ShowTablesAsync(string ownerConnectionString, CancellationToken ct)
@@ -191,11 +196,12 @@ internal static class UpCommand
     /// Asks, as each user who owns sessions, how many sessions they see, through the application's login role when
     /// there is one; then as anon, and with no claims at all. True when nobody saw a row that is not theirs.
     /// </summary>
-    private static async Task<bool> ShowIsolationAsync(
-        string ownerConnectionString, string loginName, bool useAppLogin, CancellationToken ct)
+    private static async Task<bool> ShowIsolationAsync(ProvisionedDatabase database, CancellationToken ct)
     {
-        var (owners, total) = await ReadSessionOwnersAsync(ownerConnectionString, ct);
-        var connectionString = useAppLogin ? AppLoginRole.ConnectionStringFor(ownerConnectionString) : ownerConnectionString;
+        var (owners, total) = await ReadSessionOwnersAsync(database.OwnerConnectionString, ct);
+        var useAppLogin = database.AppConnectionString is not null;
+        var loginName = useAppLogin ? AppLoginRole.Name : database.OwnerRole;
+        var connectionString = database.AppConnectionString ?? database.OwnerConnectionString;
         var contexts = new DomainDbContextFactory(DomainDbContextOptions.Create(connectionString));
 
         CliOutput.Heading($"row-level security, connected as {loginName}");

@@ -5,10 +5,9 @@ using System.Net.Sockets;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
 using Npgsql;
 
-namespace Domain.Persistence.LocalServer;
+namespace Domain.DevDatabase;
 
 /// <summary>Where and how to run a local PostgreSQL cluster.</summary>
 public sealed record LocalPostgresOptions
@@ -24,12 +23,12 @@ public sealed record LocalPostgresOptions
 }
 
 /// <summary>
-/// The one PostgreSQL launcher of the project, used by the integration tests, the benchmarks and <c>domain up</c>:
-/// a cluster made with the machine's own <c>initdb</c> and run with <c>pg_ctl</c> on 127.0.0.1 with trust
+/// The one PostgreSQL launcher of the project, behind <see cref="LocalClusterSource"/> for the integration tests, the
+/// benchmarks and <c>domain up</c>: a cluster made with the machine's own <c>initdb</c> and run with <c>pg_ctl</c> on 127.0.0.1 with trust
 /// authentication (loopback only). PostgreSQL refuses to run as root, so as root the binaries run as the
 /// <c>postgres</c> OS user, in a directory that user can reach.
 /// </summary>
-public sealed partial class LocalPostgres : IAsyncDisposable
+public sealed class LocalPostgres : IAsyncDisposable
 {
     private const string PortFileName = "port";
     private const string LocationFileName = "location";
@@ -192,37 +191,6 @@ public sealed partial class LocalPostgres : IAsyncDisposable
             Username = user,
             Database = database,
         }.ConnectionString;
-    }
-
-    /// <summary>Creates database <paramref name="name"/> if it does not exist.</summary>
-    public async Task CreateDatabaseAsync(string name, string? owner = null, CancellationToken cancellationToken = default)
-    {
-        EnsureIdentifier(name);
-        if (owner is not null)
-        {
-            EnsureIdentifier(owner);
-        }
-
-        await using var connection = new NpgsqlConnection(ConnectionString());
-        await connection.OpenAsync(cancellationToken);
-        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
-        exists.Parameters.AddWithValue("name", name);
-        if (await exists.ExecuteScalarAsync(cancellationToken) is not null)
-        {
-            return;
-        }
-
-        await using var create = new NpgsqlCommand(owner is null ? $"CREATE DATABASE {name}" : $"CREATE DATABASE {name} OWNER {owner}", connection);
-        await create.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public async Task DropDatabaseAsync(string name, CancellationToken cancellationToken = default)
-    {
-        EnsureIdentifier(name);
-        await using var connection = new NpgsqlConnection(ConnectionString());
-        await connection.OpenAsync(cancellationToken);
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>A throwaway cluster is stopped and deleted; a persistent one keeps running.</summary>
@@ -428,15 +396,4 @@ public sealed partial class LocalPostgres : IAsyncDisposable
             File.Delete(errFile);
         }
     }
-
-    private static void EnsureIdentifier(string name)
-    {
-        if (!IdentifierRegex().IsMatch(name))
-        {
-            throw new ArgumentException($"'{name}' is not a plain lower-case identifier ([a-z_][a-z0-9_]*).", nameof(name));
-        }
-    }
-
-    [GeneratedRegex("^[a-z_][a-z0-9_]*$", RegexOptions.CultureInvariant)]
-    private static partial Regex IdentifierRegex();
 }

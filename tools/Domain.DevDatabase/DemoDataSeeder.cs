@@ -2,7 +2,7 @@ using Domain.Persistence;
 using Domain.Sessions;
 using Npgsql;
 
-namespace Domain.Application.Seeding;
+namespace Domain.DevDatabase;
 
 /// <summary>A demo user the seeder created (or found) in <c>auth.users</c>, and how many sessions it was given.</summary>
 public sealed record SeededUser(Guid Id, string Email, int Sessions);
@@ -40,6 +40,7 @@ public sealed class DemoDataSeeder(TimeProvider clock)
     /// Seeds unless <c>public.sessions</c> already has rows. <paramref name="ownerConnectionString"/> connects as the
     /// schema owner (to check and to create users); <paramref name="contexts"/> writes the sessions as each user.
     /// </summary>
+    /// <exception cref="DemoDataException">The migrations are not applied, or the owner may not write <c>auth.users</c>.</exception>
     public async Task<SeedResult> SeedAsync(string ownerConnectionString, DomainDbContextFactory contexts, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(contexts);
@@ -126,7 +127,7 @@ public sealed class DemoDataSeeder(TimeProvider clock)
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
         {
-            throw new InvalidOperationException("public.sessions does not exist: apply the migrations before seeding.", ex);
+            throw new DemoDataException("public.sessions does not exist: apply the migrations before seeding.", ex);
         }
     }
 
@@ -140,7 +141,7 @@ public sealed class DemoDataSeeder(TimeProvider clock)
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {
-            throw new InvalidOperationException(
+            throw new DemoDataException(
                 $"Cannot create the demo users: {connection.UserName} may not write auth.users ({ex.MessageText}). "
                 + "Seed as a role that may (on Supabase, postgres), or create the users through Supabase Auth.",
                 ex);

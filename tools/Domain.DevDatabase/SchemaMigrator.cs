@@ -4,23 +4,29 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
-namespace Domain.Cli;
+namespace Domain.DevDatabase;
 
 /// <summary>What a migration run changed.</summary>
 /// <param name="Applied">Migrations applied by this run, in order.</param>
 /// <param name="Reverted">Migrations reverted by this run, in order.</param>
 /// <param name="AppliedBefore">Migrations that were applied before the run.</param>
-internal sealed record MigrationRun(IReadOnlyList<string> Applied, IReadOnlyList<string> Reverted, IReadOnlyList<string> AppliedBefore);
+public sealed record MigrationRun(IReadOnlyList<string> Applied, IReadOnlyList<string> Reverted, IReadOnlyList<string> AppliedBefore);
 
-/// <summary>Applies migrations with the same migrator the bundles use, through the schema owner's context.</summary>
-internal static class SchemaMigrator
+/// <summary>
+/// Applies migrations with the migrator the bundles ship (<see cref="MigrationsDbContextFactory"/>, which logs every
+/// step), through the schema owner's connection, and says what changed. Provisioning and <c>domain migrate</c>,
+/// <c>domain rollback</c> use it.
+/// </summary>
+public static class SchemaMigrator
 {
     /// <summary>
     /// Applies the pending migrations, or migrates up or down to <paramref name="target"/> (<c>0</c> reverts all).
+    /// <paramref name="progress"/>, when given, hears each migration as it starts, and that none was applied.
     /// </summary>
-    public static async Task<MigrationRun> MigrateAsync(string ownerConnectionString, string? target, CancellationToken ct)
+    public static async Task<MigrationRun> MigrateAsync(
+        string ownerConnectionString, string? target, Action<string>? progress, CancellationToken ct)
     {
-        await using var context = MigrationsDbContextFactory.Create(ownerConnectionString, message => CliOutput.Field("progress", message.Trim()));
+        await using var context = MigrationsDbContextFactory.Create(ownerConnectionString, progress);
         var before = (await context.Database.GetAppliedMigrationsAsync(ct)).ToList();
 
         if (target is null)
