@@ -46,7 +46,7 @@ public sealed class DomainDbContext : DbContext
     /// <summary>The transaction whose request context was set for this context's claims, if any.</summary>
     internal DbTransaction? ClaimsTransaction { get; set; }
 
-    /// <summary>Makes a fresh context act for <paramref name="claims"/>.</summary>
+    /// <summary>Makes a fresh (or freshly leased) context act for <paramref name="claims"/>.</summary>
     internal DomainDbContext ActFor(RlsClaims claims)
     {
         ArgumentNullException.ThrowIfNull(claims);
@@ -55,7 +55,10 @@ public sealed class DomainDbContext : DbContext
         return this;
     }
 
-    /// <summary>Forgets the caller when disposed (fail closed: anon), besides what EF disposes.</summary>
+    /// <summary>
+    /// Forgets the caller before the context goes back to its caller's pool or is disposed, so an idle context never
+    /// acts for anyone (fail closed: anon).
+    /// </summary>
     public override void Dispose()
     {
         ActFor(RlsClaims.Anonymous);

@@ -8,19 +8,23 @@ namespace Domain.Persistence;
 /// <see cref="CreateDbContext"/> without an identity acts as anon, which reaches no row (fail closed).
 /// </summary>
 /// <remarks>
-/// Every call makes a new context, never one from EF's context pool: a pooled context is the same object for each
-/// caller it serves, so a reference kept past <c>Dispose</c> would silently act for whoever leases it next. A new
-/// context throws <see cref="ObjectDisposedException"/> when used after disposal instead. What that costs per
-/// context is measured in docs/benchmarks.md.
+/// Contexts are pooled per caller (<see cref="CallerContextPools"/>): a context one caller disposed is handed only to
+/// the same caller again, never to another one, so a reference kept past <c>Dispose</c> can never act for someone
+/// else (and throws <see cref="ObjectDisposedException"/> while the context is idle). Do not use a context after
+/// disposing it.
 /// </remarks>
 public sealed class DomainDbContextFactory : IDbContextFactory<DomainDbContext>
 {
-    private readonly DbContextOptions<DomainDbContext> _options;
+    private readonly CallerContextPools _pools;
 
     public DomainDbContextFactory(DbContextOptions<DomainDbContext> options)
+        : this(new CallerContextPools(options ?? throw new ArgumentNullException(nameof(options))))
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _options = options;
+    }
+
+    internal DomainDbContextFactory(CallerContextPools pools)
+    {
+        _pools = pools;
     }
 
     /// <summary>A context acting as anon: no identity, no rows.</summary>
@@ -30,7 +34,7 @@ public sealed class DomainDbContextFactory : IDbContextFactory<DomainDbContext>
     public DomainDbContext For(RlsClaims claims)
     {
         ArgumentNullException.ThrowIfNull(claims);
-        return new DomainDbContext(_options).ActFor(claims);
+        return _pools.Lease(claims);
     }
 
     /// <summary>A context acting for a signed-in user.</summary>

@@ -10,7 +10,7 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Domain.Benchmarks;
 
-// dotnet run -c Release --project tools/Domain.Benchmarks -- [--quick] [--no-prepare] [--output file.md] [--filter <class>] [--probe N]
+// dotnet run -c Release --project tools/Domain.Benchmarks -- [--quick] [--no-prepare] [--settings "<k=v;…>"] [--output file.md] [--filter <class>] [--probe N]
 var quick = args.Contains("--quick");
 var output = ValueOf("--output");
 var filter = ValueOf("--filter");
@@ -19,6 +19,12 @@ if (args.Contains("--no-prepare"))
 {
     // As behind a transaction-mode pooler: the data layer's automatic preparation off.
     BenchmarkDatabase.ConnectionSettings = ";Max Auto Prepare=0";
+}
+
+if (ValueOf("--settings") is { } extraSettings)
+{
+    // Connection-string settings for every variant, for measuring what a setting costs (";No Reset On Close=true", say).
+    BenchmarkDatabase.ConnectionSettings += ";" + extraSettings.TrimStart(';');
 }
 
 Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
@@ -51,7 +57,10 @@ var config = ManualConfig.CreateEmpty()
 var selected = Scenarios(filter, quick);
 var summaries = BenchmarkRunner.Run(selected, config);
 
-var table = MarkdownTable(summaries, scale, database.ServerDescription, job.Id + (BenchmarkDatabase.ConnectionSettings.Length > 0 ? ", Max Auto Prepare=0 (raw Npgsql still prepares)" : string.Empty));
+var settingsNote = BenchmarkDatabase.ConnectionSettings.Length == 0
+    ? string.Empty
+    : $", connection settings \"{BenchmarkDatabase.ConnectionSettings.TrimStart(';')}\"" + (args.Contains("--no-prepare") ? " (raw Npgsql still prepares)" : string.Empty);
+var table = MarkdownTable(summaries, scale, database.ServerDescription, job.Id + settingsNote);
 Console.WriteLine();
 Console.WriteLine(table);
 if (output is not null)

@@ -10,8 +10,8 @@ namespace Domain.IntegrationTests.Security;
 
 /// <summary>
 /// Contexts over a pool of ONE physical connection: the next context gets the connection the previous caller
-/// returned, so whatever the previous caller left shows here. Every context is a new instance (EF's context pool is
-/// not used: a pooled instance would serve the next caller through any reference kept to it).
+/// returned, so whatever the previous caller left shows here. Contexts are pooled per caller: a caller may get back
+/// the instance it disposed, another caller never does.
 /// </summary>
 public sealed class ConnectionReuseTests(MigratedDatabase database) : DatabaseTest(database)
 {
@@ -75,7 +75,7 @@ public sealed class ConnectionReuseTests(MigratedDatabase database) : DatabaseTe
 
         await using var next = contexts.ForUser(alice);
 
-        Assert.NotSame(first, next);
+        Assert.Same(first, next);
         Assert.Equal(AutoTransactionBehavior.Always, next.Database.AutoTransactionBehavior);
         next.Sessions.Add(Session.Create(alice, "saved", null, Clock.GetUtcNow()));
         await next.SaveChangesAsync();
@@ -123,5 +123,47 @@ public sealed class ConnectionReuseTests(MigratedDatabase database) : DatabaseTe
         {
             context.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task AContextIsHandedBackOnlyToTheCallerThatDisposedIt()
+    {
+        var contexts = Database.SingleConnectionContexts();
+        var (alice, bob) = (await Database.CreateUserAsync(), await Database.CreateUserAsync());
+
+        var first = contexts.ForUser(alice);
+        await first.DisposeAsync();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => first.Sessions.CountAsync());
+
+        await using (var other = contexts.ForUser(bob))
+        {
+            Assert.NotSame(first, other);
+        }
+
+        await using var again = contexts.ForUser(alice);
+        Assert.Same(first, again);
+        SeenClaims.AssertSeen(again, "authenticated", alice.ToString());
+    }
+
+    [Fact]
+    public async Task BeyondItsLimit_ThePoolDropsTheCallerUsedLeastRecently_AndDisposesItsContexts()
+    {
+        var pools = new CallerContextPools(DomainDbContextOptions.Create(Database.AppConnectionString), maxCallers: 2);
+        var contexts = new DomainDbContextFactory(pools);
+        var users = new[] { await Database.CreateUserAsync(), await Database.CreateUserAsync(), await Database.CreateUserAsync() };
+        var first = new List<DomainDbContext>();
+        foreach (var user in users)
+        {
+            await using var db = contexts.ForUser(user);
+            Assert.Equal(0, await db.Sessions.CountAsync());
+            first.Add(db);
+        }
+
+        Assert.Equal(2, pools.CallerCount);
+        await using var oldest = contexts.ForUser(users[0]);
+        Assert.NotSame(first[0], oldest);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => first[0].Sessions.CountAsync());
+        await using var newest = contexts.ForUser(users[2]);
+        Assert.Same(first[2], newest);
     }
 }
