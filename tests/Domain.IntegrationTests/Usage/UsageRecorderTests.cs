@@ -2,6 +2,7 @@ using Domain.Application.Usage;
 using Domain.IntegrationTests.Infrastructure;
 using Domain.Persistence;
 using Domain.Persistence.Errors;
+using Domain.Persistence.Ledgers;
 using Domain.Persistence.Rls;
 using Domain.Persistence.Usage;
 using Domain.Usage;
@@ -250,11 +251,11 @@ public sealed class UsageRecorderTests(MigratedDatabase database) : DatabaseTest
         var writer = new UsageLogWriter(Database.Contexts);
         var records = Enumerable.Range(0, 10).Select(i => Usage(Guid.CreateVersion7(), i)).ToList();
 
-        Assert.Equal(new UsageLogAppendResult(5, 0), await writer.AppendAsync(records[..5]));
+        Assert.Equal(new LedgerAppendResult(5, 0), await writer.AppendAsync(records[..5]));
         // Not told that some may be stored: the primary key says so, and the batch is written again without them.
-        Assert.Equal(new UsageLogAppendResult(3, 3), await writer.AppendAsync([.. records[3..8], records[7]]));
+        Assert.Equal(new LedgerAppendResult(3, 3), await writer.AppendAsync([.. records[3..8], records[7]]));
         // Told: the stored ids are looked up first.
-        Assert.Equal(new UsageLogAppendResult(2, 9), await writer.AppendAsync([.. records, records[9]], someMayBeStored: true));
+        Assert.Equal(new LedgerAppendResult(2, 9), await writer.AppendAsync([.. records, records[9]], someMayBeStored: true));
 
         Assert.Equal(Expected(records), await StoredAsync());
     }
