@@ -126,8 +126,9 @@ internal sealed class LedgerWriteLoop<TRecord>
 
                 _logger.Refused(ex, _ledger.Table, batch.Count, firstId, failures, delay);
 
-                // Flushes that came in during the refused attempt are owed an attempt of their own: no backoff for them.
-                await _delay.WaitAsync(delay, () => _flushes.HasPending, abandon);
+                // Flushes that came in during the refused attempt are owed an attempt of their own: no backoff for
+                // them. Nor for a stop that began since the look above: its next refusal ends the loop at once.
+                await _delay.WaitAsync(delay, () => _flushes.HasPending || _buffer.IsClosed, abandon);
             }
         }
     }
