@@ -385,6 +385,31 @@ public sealed class UsageRecorderTests(MigratedDatabase database) : DatabaseTest
         Assert.Equal(Expected(records), await StoredAsync());
     }
 
+    [Fact]
+    public async Task DisposeAsync_WhenTheServiceRoleMayNotInsert_DoesNotThrow_AndLogsTheRecordsItDrops()
+    {
+        var recorder = await StartAsync();
+        try
+        {
+            await RevokeInsertFromServiceRoleAsync();
+            var records = await RecordAsync(recorder, 10);
+            await Assert.ThrowsAsync<UsageRecordingException>(() => recorder.FlushAsync().WaitAsync(Hang));
+
+            await recorder.DisposeAsync().AsTask().WaitAsync(Hang);
+
+            var dropped = Assert.Single(
+                Log.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("disposed", StringComparison.Ordinal));
+            Assert.Equal(10L, dropped.Value<long>("Count"));
+            Assert.Equal(records[0].Id, dropped.Value<Guid>("FirstId"));
+            Assert.IsType<RlsViolationException>(dropped.Exception);
+            Assert.Equal(0L, await Database.ScalarAsync<long>("SELECT count(*) FROM public.usage_logs"));
+        }
+        finally
+        {
+            await GrantInsertToServiceRoleAsync();
+        }
+    }
+
     private static UsageRecord Usage(Guid userId, int i, DateTimeOffset? at = null)
         => UsageRecord.Create(
             userId, i % 2 == 0 ? "openai" : "anthropic", "chat.completion", i % 3 == 0 ? null : $"model-{i % 7}", i, i * 2,
