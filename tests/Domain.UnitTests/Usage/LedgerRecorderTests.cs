@@ -71,7 +71,9 @@ public sealed class LedgerRecorderTests : IAsyncDisposable
         Assert.Equal([false, true], _writer.Calls.Select(call => call.SomeMayBeStored));
         Assert.Equal(records, _writer.Calls[1].Batch);
         var warning = Assert.Single(_log.Entries, e => e.Level == LogLevel.Warning);
-        Assert.Equal((2, records[0].Id, 1), ((int)warning.Values["Count"]!, (Guid)warning.Values["FirstId"]!, (int)warning.Values["Failures"]!));
+        Assert.Equal(
+            (2, records[0].Id, 1),
+            ((int)warning.Values["Count"]!, (Guid)warning.Values["FirstId"]!, (int)warning.Values["Failures"]!));
         Assert.Contains(_log.Entries, e => e.Level == LogLevel.Information && Equals(e.Values["AlreadyStored"], 0));
     }
 
@@ -160,7 +162,8 @@ public sealed class LedgerRecorderTests : IAsyncDisposable
 
         await recorder.DisposeAsync().AsTask().WaitAsync(TestLedger.Hang);
 
-        var dropped = Assert.Single(_log.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("disposed", StringComparison.Ordinal));
+        var dropped = Assert.Single(
+            _log.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("disposed", StringComparison.Ordinal));
         Assert.Equal((3L, records[0].Id), ((long)dropped.Values["Count"]!, (Guid)dropped.Values["FirstId"]!));
         await Assert.ThrowsAsync<InvalidOperationException>(() => recorder.RecordAsync(new TestRecord(4)).AsTask());
     }

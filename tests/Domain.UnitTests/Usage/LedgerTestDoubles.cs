@@ -25,7 +25,10 @@ internal static class TestLedger
     public static readonly TimeSpan Hang = TimeSpan.FromMinutes(1);
 
     public static readonly LedgerDescription<TestRecord> Description = new(
-        "test", "test_ledger", record => record.Id, (count, message, cause, records) => new TestUnwrittenException(count, message, cause, records));
+        "test",
+        "test_ledger",
+        record => record.Id,
+        (count, message, cause, records) => new TestUnwrittenException(count, message, cause, records));
 
     public static List<TestRecord> Records(int count) => [.. Enumerable.Range(1, count).Select(n => new TestRecord(n))];
 }
@@ -85,7 +88,8 @@ internal sealed class ScriptedLedgerWriter : ILedgerWriter<TestRecord>
 
     public async Task WaitForCallAsync() => Assert.True(await _started.WaitAsync(TestLedger.Hang), "the writer was called");
 
-    public Task<LedgerAppendResult> AppendAsync(IReadOnlyList<TestRecord> records, bool someMayBeStored, CancellationToken cancellationToken)
+    public Task<LedgerAppendResult> AppendAsync(
+        IReadOnlyList<TestRecord> records, bool someMayBeStored, CancellationToken cancellationToken)
     {
         Func<IReadOnlyList<TestRecord>, CancellationToken, Task<LedgerAppendResult>> call;
         lock (_gate)

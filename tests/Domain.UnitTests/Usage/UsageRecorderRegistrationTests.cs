@@ -9,7 +9,10 @@ using Microsoft.Extensions.Options;
 
 namespace Domain.UnitTests.Usage;
 
-/// <summary>How <c>AddDomainApplication</c> registers the usage recorder: options from configuration, checked at start, no logging of its own.</summary>
+/// <summary>
+/// How <c>AddDomainApplication</c> registers the usage recorder: options from configuration, checked at start, no
+/// logging of its own, disposed by the container without throwing.
+/// </summary>
 public sealed class UsageRecorderRegistrationTests
 {
     /// <summary>Parsed, never opened: these tests need no database.</summary>
@@ -60,7 +63,10 @@ public sealed class UsageRecorderRegistrationTests
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
         Assert.Equal(
-            ["UsageRecorderOptions.Capacity", "UsageRecorderOptions.BatchSize", "UsageRecorderOptions.Linger", "UsageRecorderOptions.StopTimeout"],
+            [
+                "UsageRecorderOptions.Capacity", "UsageRecorderOptions.BatchSize", "UsageRecorderOptions.Linger",
+                "UsageRecorderOptions.StopTimeout",
+            ],
             ex.Failures.Select(failure => failure.Split(' ')[0]));
     }
 
