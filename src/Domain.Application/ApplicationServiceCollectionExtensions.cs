@@ -1,9 +1,12 @@
+using Domain.Application.Ledgers;
 using Domain.Application.Sessions;
 using Domain.Application.Usage;
 using FluentValidation;
 using Mapster;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Domain.Application;
 
@@ -13,25 +16,51 @@ public static class ApplicationServiceCollectionExtensions
     /// <summary>
     /// Registers the application layer; call <c>AddDomainPersistence</c> as well. The <see cref="UsageRecorder"/> is a
     /// singleton and a hosted service (the host starts and stops it); <paramref name="configureUsageRecorder"/> adjusts
-    /// its <see cref="UsageRecorderOptions"/>, which are validated here, so a bad value fails at startup.
+    /// its <see cref="UsageRecorderOptions"/>. The values it sets are checked here, and all options again when the host
+    /// starts (<c>ValidateOnStart</c>), so a bad value fails at startup with the option's name. Logging is the host's:
+    /// without an <c>ILogger&lt;UsageRecorder&gt;</c> the recorder logs nothing.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">An option of the usage recorder is out of range; the message names it.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option set by <paramref name="configureUsageRecorder"/> is out of
+    /// range; the message names it.</exception>
     public static IServiceCollection AddDomainApplication(
         this IServiceCollection services, Action<UsageRecorderOptions>? configureUsageRecorder = null)
     {
-        var usageOptions = new UsageRecorderOptions();
-        configureUsageRecorder?.Invoke(usageOptions);
-        usageOptions.Validate();
+        ArgumentNullException.ThrowIfNull(services);
+        if (configureUsageRecorder is not null)
+        {
+            // The delegate's mistakes surface at the line that made them, before anything is built.
+            var options = new UsageRecorderOptions();
+            configureUsageRecorder(options);
+            options.Validate();
+        }
 
-        services.AddValidatorsFromAssemblyContaining<CreateSessionRequestValidator>(ServiceLifetime.Singleton, includeInternalTypes: false);
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(CreateMappingConfig());
-        services.AddSingleton<SessionStore>();
+        var usageOptions = AddCore(services);
+        if (configureUsageRecorder is not null)
+        {
+            usageOptions.Configure(configureUsageRecorder);
+        }
 
-        services.AddLogging();
-        services.AddSingleton(usageOptions);
-        services.AddSingleton<UsageRecorder>();
-        services.AddHostedService(provider => provider.GetRequiredService<UsageRecorder>());
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the application layer as <see cref="AddDomainApplication(IServiceCollection, Action{UsageRecorderOptions})"/>
+    /// does, with the <see cref="UsageRecorderOptions"/> bound from the section <see cref="UsageRecorderOptions.SectionName"/>
+    /// (<c>Domain:UsageRecorder</c>) of <paramref name="configuration"/>, then adjusted by
+    /// <paramref name="configureUsageRecorder"/>. They are checked when the host starts (<c>ValidateOnStart</c>) and
+    /// whenever they are built: an invalid value fails with <see cref="OptionsValidationException"/> naming each option.
+    /// </summary>
+    public static IServiceCollection AddDomainApplication(
+        this IServiceCollection services, IConfiguration configuration, Action<UsageRecorderOptions>? configureUsageRecorder = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var usageOptions = AddCore(services).Bind(configuration.GetSection(UsageRecorderOptions.SectionName));
+        if (configureUsageRecorder is not null)
+        {
+            usageOptions.Configure(configureUsageRecorder);
+        }
+
         return services;
     }
 
@@ -42,5 +71,20 @@ public static class ApplicationServiceCollectionExtensions
         config.Scan(typeof(ApplicationServiceCollectionExtensions).Assembly);
         config.Compile();
         return config;
+    }
+
+    private static OptionsBuilder<UsageRecorderOptions> AddCore(IServiceCollection services)
+    {
+        services.AddValidatorsFromAssemblyContaining<CreateSessionRequestValidator>(ServiceLifetime.Singleton, includeInternalTypes: false);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(CreateMappingConfig());
+        services.AddSingleton<SessionStore>();
+
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<UsageRecorderOptions>, LedgerRecorderOptionsValidator<UsageRecorderOptions>>());
+        services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<UsageRecorderOptions>>().Value);
+        services.AddSingleton<UsageRecorder>();
+        services.AddHostedService(provider => provider.GetRequiredService<UsageRecorder>());
+        return services.AddOptions<UsageRecorderOptions>().ValidateOnStart();
     }
 }

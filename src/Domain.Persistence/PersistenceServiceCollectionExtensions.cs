@@ -1,4 +1,6 @@
+using Domain.Persistence.Ledgers;
 using Domain.Persistence.Usage;
+using Domain.Usage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,7 +12,8 @@ public static class PersistenceServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="DomainDbContextFactory"/> (and <see cref="IDbContextFactory{TContext}"/>, which acts as
-    /// anon) and the <see cref="UsageLogWriter"/>. Throws at once when <paramref name="connectionString"/> is missing or a placeholder.
+    /// anon) and the <see cref="UsageLogWriter"/>, also as the <see cref="ILedgerWriter{TRecord}"/> of usage records.
+    /// Throws at once when <paramref name="connectionString"/> is missing or a placeholder.
     /// </summary>
     public static IServiceCollection AddDomainPersistence(this IServiceCollection services, string? connectionString)
     {
@@ -20,6 +23,7 @@ public static class PersistenceServiceCollectionExtensions
         services.AddSingleton<DomainDbContextFactory>();
         services.AddSingleton<IDbContextFactory<DomainDbContext>>(sp => sp.GetRequiredService<DomainDbContextFactory>());
         services.AddSingleton<UsageLogWriter>();
+        services.AddSingleton<ILedgerWriter<UsageRecord>>(sp => sp.GetRequiredService<UsageLogWriter>());
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

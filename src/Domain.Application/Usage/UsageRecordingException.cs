@@ -8,9 +8,10 @@ namespace Domain.Application.Usage;
 /// </summary>
 /// <remarks>
 /// From <see cref="UsageRecorder.FlushAsync"/> the records are still held and retried; a later flush may succeed.
-/// From <see cref="UsageRecorder.StopAsync"/> or <see cref="UsageRecorder.DisposeAsync"/> the recorder holds them no
-/// longer: they are in <see cref="UnwrittenRecords"/>, to be kept elsewhere or recorded again (a record's id is its
-/// idempotency key, so one whose commit was cut off by the stop is not stored twice when recorded again).
+/// From <see cref="UsageRecorder.StopAsync"/> the recorder holds them no longer: they are in
+/// <see cref="UnwrittenRecords"/>, to be kept elsewhere or recorded again (a record's id is its idempotency key, so
+/// one whose commit was cut off by the stop is not stored twice when recorded again).
+/// <see cref="UsageRecorder.DisposeAsync"/> never throws it: it logs what it could not write.
 /// </remarks>
 public sealed class UsageRecordingException : Exception
 {

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Reflection;
 using Domain.Persistence.Errors;
+using Domain.Persistence.Ledgers;
 using Domain.Persistence.Rls;
 using Domain.Usage;
 using Microsoft.EntityFrameworkCore;
@@ -11,14 +12,6 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql;
 
 namespace Domain.Persistence.Usage;
-
-/// <summary>What <see cref="UsageLogWriter.AppendAsync"/> did with a batch.</summary>
-/// <param name="Written">Rows this call inserted and committed.</param>
-/// <param name="AlreadyStored">
-/// Records not inserted because a row with their id was already in <c>usage_logs</c> (or the id came earlier in the
-/// same batch): the record's id is its idempotency key.
-/// </param>
-public readonly record struct UsageLogAppendResult(int Written, int AlreadyStored);
 
 /// <summary>
 /// Appends batches of <see cref="UsageRecord"/> to <c>usage_logs</c> with binary COPY, in one transaction per batch,
@@ -41,7 +34,7 @@ public readonly record struct UsageLogAppendResult(int Written, int AlreadyStore
 /// about 87 ms per batch against about 60 ms for this writer's plain COPY (1.6×), on every batch, to protect against
 /// a failure that is rare. The look-up costs about 1.5 ms per 10,000 rows and is only paid on a retry.</para>
 /// </remarks>
-public sealed class UsageLogWriter
+public sealed class UsageLogWriter : ILedgerWriter<UsageRecord>
 {
     /// <summary>Retries without stored ids after a primary-key violation, before the violation is reported.</summary>
     private const int MaxSkipRounds = 3;
@@ -74,7 +67,7 @@ public sealed class UsageLogWriter
     /// <exception cref="DataAccessException">The database refused the batch (grants, a check); nothing was written.</exception>
     /// <exception cref="NpgsqlException">The connection failed (<see cref="NpgsqlException.IsTransient"/> says
     /// whether a retry may succeed); if it failed during the commit, the batch may have committed.</exception>
-    public async Task<UsageLogAppendResult> AppendAsync(
+    public async Task<LedgerAppendResult> AppendAsync(
         IReadOnlyList<UsageRecord> records, bool someMayBeStored = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
@@ -104,7 +97,7 @@ public sealed class UsageLogWriter
         }
     }
 
-    private async Task<UsageLogAppendResult> AppendOnceAsync(
+    private async Task<LedgerAppendResult> AppendOnceAsync(
         IReadOnlyList<UsageRecord> records, bool skipStored, CancellationToken cancellationToken)
     {
         await using var db = _contexts.AsServiceRole();
@@ -140,7 +133,7 @@ public sealed class UsageLogWriter
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new UsageLogAppendResult(toWrite.Count, records.Count - toWrite.Count);
+        return new LedgerAppendResult(toWrite.Count, records.Count - toWrite.Count);
     }
 
     /// <summary>The ids of <paramref name="records"/> already in the table, read in the writer's transaction.</summary>

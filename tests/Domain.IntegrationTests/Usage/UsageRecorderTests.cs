@@ -2,6 +2,7 @@ using Domain.Application.Usage;
 using Domain.IntegrationTests.Infrastructure;
 using Domain.Persistence;
 using Domain.Persistence.Errors;
+using Domain.Persistence.Ledgers;
 using Domain.Persistence.Rls;
 using Domain.Persistence.Usage;
 using Domain.Usage;
@@ -250,11 +251,11 @@ public sealed class UsageRecorderTests(MigratedDatabase database) : DatabaseTest
         var writer = new UsageLogWriter(Database.Contexts);
         var records = Enumerable.Range(0, 10).Select(i => Usage(Guid.CreateVersion7(), i)).ToList();
 
-        Assert.Equal(new UsageLogAppendResult(5, 0), await writer.AppendAsync(records[..5]));
+        Assert.Equal(new LedgerAppendResult(5, 0), await writer.AppendAsync(records[..5]));
         // Not told that some may be stored: the primary key says so, and the batch is written again without them.
-        Assert.Equal(new UsageLogAppendResult(3, 3), await writer.AppendAsync([.. records[3..8], records[7]]));
+        Assert.Equal(new LedgerAppendResult(3, 3), await writer.AppendAsync([.. records[3..8], records[7]]));
         // Told: the stored ids are looked up first.
-        Assert.Equal(new UsageLogAppendResult(2, 9), await writer.AppendAsync([.. records, records[9]], someMayBeStored: true));
+        Assert.Equal(new LedgerAppendResult(2, 9), await writer.AppendAsync([.. records, records[9]], someMayBeStored: true));
 
         Assert.Equal(Expected(records), await StoredAsync());
     }
@@ -382,6 +383,31 @@ public sealed class UsageRecorderTests(MigratedDatabase database) : DatabaseTest
         await recorder.DisposeAsync().AsTask().WaitAsync(Hang);
 
         Assert.Equal(Expected(records), await StoredAsync());
+    }
+
+    [Fact]
+    public async Task DisposeAsync_WhenTheServiceRoleMayNotInsert_DoesNotThrow_AndLogsTheRecordsItDrops()
+    {
+        var recorder = await StartAsync();
+        try
+        {
+            await RevokeInsertFromServiceRoleAsync();
+            var records = await RecordAsync(recorder, 10);
+            await Assert.ThrowsAsync<UsageRecordingException>(() => recorder.FlushAsync().WaitAsync(Hang));
+
+            await recorder.DisposeAsync().AsTask().WaitAsync(Hang);
+
+            var dropped = Assert.Single(
+                Log.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("disposed", StringComparison.Ordinal));
+            Assert.Equal(10L, dropped.Value<long>("Count"));
+            Assert.Equal(records[0].Id, dropped.Value<Guid>("FirstId"));
+            Assert.IsType<RlsViolationException>(dropped.Exception);
+            Assert.Equal(0L, await Database.ScalarAsync<long>("SELECT count(*) FROM public.usage_logs"));
+        }
+        finally
+        {
+            await GrantInsertToServiceRoleAsync();
+        }
     }
 
     private static UsageRecord Usage(Guid userId, int i, DateTimeOffset? at = null)

@@ -96,6 +96,7 @@ public sealed class UsageRecorderOptionsTests
     public async Task AddDomainApplication_RegistersOneRecorder_AsASingletonAndAHostedService()
     {
         await using var provider = new ServiceCollection()
+            .AddLogging()
             .AddDomainPersistence(ConnectionString)
             .AddDomainApplication(o => o.Capacity = 12_345)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

@@ -5,7 +5,7 @@ using Domain.Usage;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace Domain.IntegrationTests.Conversations;
+namespace Domain.IntegrationTests.Usage;
 
 /// <summary><c>usage_logs</c>: written by the backend as the service role, read by each user for themselves only.</summary>
 public sealed class UsageLedgerTests(MigratedDatabase database) : DatabaseTest(database)
