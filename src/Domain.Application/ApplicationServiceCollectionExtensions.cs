@@ -1,4 +1,5 @@
 using Domain.Application.Ledgers;
+using Domain.Application.Common;
 using Domain.Application.Sessions;
 using Domain.Application.Usage;
 using FluentValidation;
@@ -78,6 +79,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddValidatorsFromAssemblyContaining<CreateSessionRequestValidator>(ServiceLifetime.Singleton, includeInternalTypes: false);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(CreateMappingConfig());
+        services.AddSingleton<RequestPipeline>();
         services.AddSingleton<SessionStore>();
 
         services.TryAddEnumerable(

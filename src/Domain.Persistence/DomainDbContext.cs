@@ -136,9 +136,10 @@ public sealed class DomainDbContext : DbContext
             {
                 var rootKey = foreignKey.PrincipalEntityType.FindPrimaryKey()!.Properties[0];
                 var rootId = child.Property(foreignKey.Properties[foreignKey.PrincipalKey.Properties.ToList().IndexOf(rootKey)].Name).CurrentValue;
-                if (roots.TryGetValue((foreignKey.PrincipalEntityType, rootId), out var root))
+                if (roots.TryGetValue((foreignKey.PrincipalEntityType, rootId), out var root)
+                    && AggregateRoots.TouchedProperty(root.Metadata) is { } touched)
                 {
-                    root.Property(AggregateRoots.TouchedProperty).IsModified = true;
+                    root.Property(touched.Name).IsModified = true;
                 }
             }
         }
@@ -148,8 +149,7 @@ public sealed class DomainDbContext : DbContext
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasDefaultSchema(DatabaseSchemas.Public);
-        modelBuilder.HasPostgresEnum<SessionStatus>(DatabaseSchemas.Public, "session_status");
-        modelBuilder.HasPostgresEnum<MessageRole>(DatabaseSchemas.Public, "message_role");
+        PostgresEnums.Declare(modelBuilder);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(DomainDbContext).Assembly);
     }
 }

@@ -4,8 +4,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Domain.Persistence;
 
 /// <summary>
-/// Creates contexts that act for one caller. Application code asks for a user, the service role or anon;
-/// <see cref="CreateDbContext"/> without an identity acts as anon, which reaches no row (fail closed).
+/// Creates contexts that act for one caller. Application code asks for a user, the service role or anon; EF's
+/// <see cref="IDbContextFactory{TContext}.CreateDbContext"/>, which carries no identity, acts as anon, which reaches
+/// no row (fail closed).
 /// </summary>
 /// <remarks>
 /// Contexts are pooled per caller (<see cref="CallerContextPools"/>): a context one caller disposed is handed only to
@@ -27,8 +28,8 @@ public sealed class DomainDbContextFactory : IDbContextFactory<DomainDbContext>
         _pools = pools;
     }
 
-    /// <summary>A context acting as anon: no identity, no rows.</summary>
-    public DomainDbContext CreateDbContext() => For(RlsClaims.Anonymous);
+    /// <summary>For code that only knows EF's factory interface: a context acting as anon (no identity, no rows).</summary>
+    DomainDbContext IDbContextFactory<DomainDbContext>.CreateDbContext() => AsAnon();
 
     /// <summary>A context acting for <paramref name="claims"/>.</summary>
     public DomainDbContext For(RlsClaims claims)
@@ -44,6 +45,6 @@ public sealed class DomainDbContextFactory : IDbContextFactory<DomainDbContext>
     /// <summary>A context acting as the service role, which bypasses RLS. For trusted backend work only.</summary>
     public DomainDbContext AsServiceRole() => For(RlsClaims.Service);
 
-    /// <summary>A context acting as anon.</summary>
+    /// <summary>A context acting as anon: no identity, no rows.</summary>
     public DomainDbContext AsAnon() => For(RlsClaims.Anonymous);
 }

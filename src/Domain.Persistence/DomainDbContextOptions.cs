@@ -7,7 +7,9 @@ using Domain.Persistence.Migrating;
 using Domain.Persistence.Rls;
 using Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Domain.Persistence;
@@ -20,15 +22,22 @@ public static class DomainDbContextOptions
         this DbContextOptionsBuilder<DomainDbContext> builder, string connectionString)
     {
         ConnectionStrings.EnsureUsable(connectionString);
-        // In this order: Npgsql's workarounds see a failure first, the error translation last (it throws).
         return builder
             .UseDomainModel(Tuned(connectionString))
-            .AddInterceptors(
-                NpgsqlCommandInterceptor.Instance,
-                ClaimsTransactionInterceptor.Instance,
-                ClaimsCommandInterceptor.Instance,
-                DatabaseErrorInterceptor.Instance);
+            .AddInterceptors(LayerInterceptors);
     }
+
+    /// <summary>
+    /// The layer's interceptors, in this order: Npgsql's workarounds see a failure first, the claims interceptors carry
+    /// the caller, the error translation comes last (it throws).
+    /// </summary>
+    private static IInterceptor[] LayerInterceptors =>
+    [
+        NpgsqlCommandInterceptor.Instance,
+        ClaimsTransactionInterceptor.Instance,
+        ClaimsCommandInterceptor.Instance,
+        DatabaseErrorInterceptor.Instance,
+    ];
 
     /// <summary>
     /// The Npgsql settings this layer runs best with, applied unless the connection string sets them itself:
@@ -36,8 +45,8 @@ public static class DomainDbContextOptions
     /// <item>Npgsql's reset of a pooled connection stays on (<c>No Reset On Close</c> is not set): before the next
     /// lease of a physical connection uses it, Npgsql resets the session's role, settings and temporary tables
     /// (keeping prepared statements), so whatever one caller's raw SQL left at session level never reaches the next
-    /// caller, not even through raw Npgsql on the context's connection. It costs a few tens of microseconds per lease
-    /// (docs/benchmarks.md). A connection string that sets <c>No Reset On Close=true</c> gives that guarantee up.</item>
+    /// caller, not even through raw Npgsql on the context's connection (its cost: docs/benchmarks.md). A connection
+    /// string that sets <c>No Reset On Close=true</c> gives that guarantee up.</item>
     /// <item><c>Max Auto Prepare=50; Auto Prepare Min Usages=2</c>: a statement sent twice on a connection is
     /// prepared, so PostgreSQL plans it once per connection instead of on every call. RLS makes planning the larger
     /// part of a short query (the policies are planned into it). Left off for transaction-mode poolers, which cannot
@@ -97,8 +106,7 @@ public static class DomainDbContextOptions
             .ReplaceService<IMigrator, LoggingMigrator>()
             .UseNpgsql(connectionString, npgsql =>
             {
-                npgsql.MapEnum<SessionStatus>("session_status", DatabaseSchemas.Public);
-                npgsql.MapEnum<MessageRole>("message_role", DatabaseSchemas.Public);
+                PostgresEnums.Map(npgsql);
                 npgsql.MigrationsHistoryTable(DatabaseSchemas.MigrationsHistoryTable, DatabaseSchemas.Operations);
             })
             .UseSnakeCaseNamingConvention();
@@ -106,8 +114,29 @@ public static class DomainDbContextOptions
 
     /// <summary>Options for <paramref name="connectionString"/>, for code that does not use dependency injection.</summary>
     public static DbContextOptions<DomainDbContext> Create(string connectionString)
+        => Create(connectionString, loggerFactory: null, additionalInterceptors: []);
+
+    /// <summary>
+    /// Options for <paramref name="connectionString"/> that log through <paramref name="loggerFactory"/> (when given) and
+    /// run <paramref name="additionalInterceptors"/> after the layer's own (the layer's are skipped there if present).
+    /// </summary>
+    public static DbContextOptions<DomainDbContext> Create(
+        string connectionString, ILoggerFactory? loggerFactory, IEnumerable<IInterceptor> additionalInterceptors)
     {
-        return new DbContextOptionsBuilder<DomainDbContext>().UseDomainDatabase(connectionString).Options;
+        var builder = new DbContextOptionsBuilder<DomainDbContext>().UseDomainDatabase(connectionString);
+        var layer = LayerInterceptors;
+        var others = additionalInterceptors.Where(i => !layer.Contains(i)).ToArray();
+        if (others.Length > 0)
+        {
+            builder.AddInterceptors(others);
+        }
+
+        if (loggerFactory is not null)
+        {
+            builder.UseLoggerFactory(loggerFactory);
+        }
+
+        return builder.Options;
     }
 }
 

@@ -3,7 +3,7 @@ using BenchmarkDotNet.Attributes;
 using Dapper;
 using Domain.Persistence;
 using Domain.Conversations;
-using Domain.Persistence.Queries;
+using Domain.Persistence.Sessions;
 using Domain.Persistence.Rls;
 using Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
@@ -77,7 +77,7 @@ public abstract class Scenario
 
     /// <summary>
     /// Raw Npgsql acting for a user the way the data layer does, for the <c>NpgsqlRls</c> variants: logged in as the
-    /// application role, the claims statement EF sends (<see cref="RequestContext.StatementSql"/>) and then
+    /// application role, the claims statement EF sends (<see cref="ClaimsStatement.StatementSql"/>) and then
     /// <paramref name="sql"/>, in one prepared batch and so one implicit transaction. What is left between this and
     /// <c>EfRls</c> is EF's share; what lies between this and <c>Npgsql</c> is the price of the claims and the policies,
     /// which any client of this mechanism pays. The reader it returns is already past the claims statement's result.
@@ -86,8 +86,8 @@ public abstract class Scenario
         NpgsqlConnection connection, Guid userId, string sql, params (NpgsqlDbType Type, object Value)[] parameters)
     {
         var batch = new NpgsqlBatch(connection);
-        var setClaims = new NpgsqlBatchCommand(RequestContext.StatementSql);
-        RequestContext.AddParameters(setClaims.Parameters, RlsClaims.ForUser(userId));
+        var setClaims = new NpgsqlBatchCommand(ClaimsStatement.StatementSql);
+        ClaimsStatement.AddParameters(setClaims.Parameters, RlsClaims.ForUser(userId));
         batch.BatchCommands.Add(setClaims);
         var query = new NpgsqlBatchCommand(sql);
         foreach (var (type, value) in parameters)

@@ -5,6 +5,22 @@ namespace Domain.Application.Sessions;
 /// <summary>Input to start a session.</summary>
 public sealed record CreateSessionRequest(string Title, string? Description);
 
+/// <summary>Input to rename a session and replace its description.</summary>
+public sealed record RetitleSessionRequest(string Title, string? Description);
+
+/// <summary>Where a page of sessions starts: after the session with this creation time and id (the last of the previous page).</summary>
+public sealed record SessionCursor(DateTimeOffset CreatedAt, Guid Id);
+
+/// <summary>Input to list sessions: the page size and, for every page but the first, where it starts.</summary>
+public sealed record ListSessionsRequest(int PageSize = ListSessionsRequest.DefaultPageSize, SessionCursor? After = null)
+{
+    public const int DefaultPageSize = 20;
+    public const int MaxPageSize = 200;
+
+    /// <summary>The request for the page after <paramref name="last"/>, the last session of the previous page.</summary>
+    public static ListSessionsRequest NextPage(SessionDto last, int pageSize = DefaultPageSize) => new(pageSize, new SessionCursor(last.CreatedAt, last.Id));
+}
+
 /// <summary>Input to add a revision: the new IR as a JSON object.</summary>
 public sealed record AddRevisionRequest(string Ir, string? ChangeSummary);
 

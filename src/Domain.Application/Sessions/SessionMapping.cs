@@ -1,4 +1,4 @@
-using Domain.Persistence.Queries;
+using Domain.Persistence.Sessions;
 using Domain.Sessions;
 using Mapster;
 

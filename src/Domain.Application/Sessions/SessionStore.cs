@@ -1,8 +1,7 @@
 using Domain.Application.Common;
 using Domain.Persistence;
 using Domain.Persistence.Errors;
-using Domain.Persistence.Queries;
-using Domain.Persistence.Rls;
+using Domain.Persistence.Sessions;
 using Domain.Sessions;
 using FluentValidation;
 using Mapster;
@@ -11,66 +10,41 @@ using Microsoft.EntityFrameworkCore;
 namespace Domain.Application.Sessions;
 
 /// <summary>
-/// Use cases of the Session aggregate, each acting for one caller. Input is validated before the database is
-/// touched (<see cref="ValidationException"/>); a broken invariant throws the domain's exception; database refusals
-/// arrive as the data layer's exception types (a concurrent writer: <c>ConcurrencyConflictException</c>, retryable).
+/// Use cases of the Session aggregate, each acting for one caller (<see cref="RequestPipeline"/> validates the request
+/// before the database is touched and gives the operation a context acting for the caller). Invalid input is a
+/// <see cref="ValidationException"/>; a broken invariant throws the domain's exception; database refusals arrive as the
+/// data layer's exception types (a concurrent writer: <c>ConcurrencyConflictException</c>, retryable).
 /// </summary>
-public sealed class SessionStore(
-    DomainDbContextFactory contexts,
-    TimeProvider clock,
-    TypeAdapterConfig mapping,
-    IValidator<CreateSessionRequest> createValidator,
-    IValidator<AddRevisionRequest> revisionValidator,
-    IValidator<AddDraftRequest> draftValidator,
-    IValidator<ResolveHoleRequest> holeValidator)
+public sealed class SessionStore(RequestPipeline pipeline, TimeProvider clock, TypeAdapterConfig mapping)
 {
-    public async Task<SessionDto> CreateAsync(RlsClaims caller, CreateSessionRequest request, CancellationToken cancellationToken = default)
-    {
-        await createValidator.ValidateAndThrowAsync(request, cancellationToken);
-        var userId = RequireUser(caller);
+    public Task<SessionDto> CreateAsync(Caller caller, CreateSessionRequest request, CancellationToken cancellationToken = default)
+        => pipeline.RunAsync(caller, request, async (context, r, ct) =>
+        {
+            var session = Session.Create(RequireUser(caller), r.Title, r.Description, clock.GetUtcNow());
+            context.Sessions.Add(session);
+            await context.SaveChangesAsync(ct);
+            return session.Adapt<SessionDto>(mapping);
+        }, cancellationToken);
 
-        await using var context = contexts.For(caller);
-        var session = Session.Create(userId, request.Title, request.Description, clock.GetUtcNow());
-        context.Sessions.Add(session);
-        await context.SaveChangesAsync(cancellationToken);
-        return session.Adapt<SessionDto>(mapping);
-    }
-
-    public async Task<SessionDetailsDto?> GetAsync(RlsClaims caller, Guid sessionId, CancellationToken cancellationToken = default)
-    {
-        await using var context = contexts.For(caller);
-        var snapshot = await context.LoadSessionSnapshotAsync(sessionId, cancellationToken);
-        return snapshot?.Adapt<SessionDetailsDto>(mapping);
-    }
+    /// <summary>The session with its children, read in one round trip; null when it does not exist or the caller may not see it.</summary>
+    public Task<SessionDetailsDto?> GetAsync(Caller caller, Guid sessionId, CancellationToken cancellationToken = default)
+        => pipeline.RunAsync(caller, async (context, ct) =>
+        {
+            var snapshot = await context.LoadSessionSnapshotAsync(sessionId, ct);
+            return snapshot?.Adapt<SessionDetailsDto>(mapping);
+        }, cancellationToken);
 
     /// <summary>
-    /// One page of the caller's sessions, newest first, by keyset: pass the last item of a page as
-    /// <paramref name="after"/> to get the next.
+    /// One page of sessions, newest first, by keyset: pass the last item of a page as <see cref="ListSessionsRequest.After"/>
+    /// to get the next. A user pages through their own sessions; admins and the service role through every session
+    /// RLS lets them see.
     /// </summary>
-    public async Task<IReadOnlyList<SessionDto>> ListAsync(
-        RlsClaims caller, int pageSize = 20, SessionDto? after = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, 200);
-
-        await using var context = contexts.For(caller);
-        if (caller.UserId is { } userId)
+    public Task<IReadOnlyList<SessionDto>> ListAsync(Caller caller, ListSessionsRequest request, CancellationToken cancellationToken = default)
+        => pipeline.RunAsync(caller, request, async (context, r, ct) =>
         {
-            var page = await context.SessionPageAsync(userId, pageSize, after is null ? null : (after.CreatedAt, after.Id), cancellationToken);
-            return page.Adapt<List<SessionDto>>(mapping);
-        }
-
-        // The service role and admins list across users; RLS still decides what they see.
-        var query = context.Sessions.AsNoTracking();
-        if (after is not null)
-        {
-            query = query.Where(s => s.CreatedAt < after.CreatedAt || (s.CreatedAt == after.CreatedAt && s.Id.CompareTo(after.Id) < 0));
-        }
-
-        return await query.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).Take(pageSize)
-            .ProjectToType<SessionDto>(mapping)
-            .ToListAsync(cancellationToken);
-    }
+            var page = await context.SessionPageAsync(caller.UserId, r.PageSize, r.After is { } after ? (after.CreatedAt, after.Id) : null, ct);
+            return (IReadOnlyList<SessionDto>)page.Adapt<List<SessionDto>>(mapping);
+        }, cancellationToken);
 
     /// <summary>
     /// Appends a revision in one statement and one round trip (<see cref="SessionCommands.AppendRevisionAsync"/>).
@@ -78,70 +52,63 @@ public sealed class SessionStore(
     /// own error for a session that is not active, or <see cref="RlsViolationException"/> for a session the caller
     /// may read but not change (an admin's view of another user's session).
     /// </summary>
-    public async Task<SessionRevisionDto> AddRevisionAsync(
-        RlsClaims caller, Guid sessionId, AddRevisionRequest request, CancellationToken cancellationToken = default)
-    {
-        await revisionValidator.ValidateAndThrowAsync(request, cancellationToken);
-        await using var context = contexts.For(caller);
-        var now = clock.GetUtcNow();
-        var appended = await context.AppendRevisionAsync(sessionId, request.Ir, request.ChangeSummary, now, cancellationToken);
-        if (appended is not null)
+    public Task<SessionRevisionDto> AddRevisionAsync(
+        Caller caller, Guid sessionId, AddRevisionRequest request, CancellationToken cancellationToken = default)
+        => pipeline.RunAsync(caller, request, async (context, r, ct) =>
         {
-            return appended.Adapt<SessionRevisionDto>(mapping);
-        }
+            var now = clock.GetUtcNow();
+            var appended = await context.AppendRevisionAsync(sessionId, r.Ir, r.ChangeSummary, now, ct);
+            if (appended is not null)
+            {
+                return appended.Adapt<SessionRevisionDto>(mapping);
+            }
 
-        var session = await FindAsync(context.Sessions.AsNoTracking(), sessionId, cancellationToken);
-        session.AddRevision(request.Ir, request.ChangeSummary, now);
-        if (caller.UserId is { } userId && session.UserId != userId)
+            var session = await FindAsync(context.Sessions.AsNoTracking(), sessionId, ct);
+            session.AddRevision(r.Ir, r.ChangeSummary, now);
+            if (caller.UserId is { } userId && session.UserId != userId)
+            {
+                // Admins read every session but change only their own: the update policy matched no row. Retrying cannot help.
+                throw new RlsViolationException(
+                    $"Session {sessionId} belongs to another user; only its owner may add a revision. Nothing was saved.");
+            }
+
+            throw new ConcurrencyConflictException(
+                $"Session {sessionId} changed while the revision was being added; nothing was saved. Retry.");
+        }, cancellationToken);
+
+    public Task<SessionDraftDto> AddDraftAsync(Caller caller, Guid sessionId, AddDraftRequest request, CancellationToken cancellationToken = default)
+        => pipeline.RunAsync(caller, request, async (context, r, ct) =>
         {
-            // Admins read every session but change only their own: the update policy matched no row. Retrying cannot help.
-            throw new RlsViolationException(
-                $"Session {sessionId} belongs to another user; only its owner may add a revision. Nothing was saved.");
-        }
+            var session = await FindAsync(context.Sessions, sessionId, ct);
+            var draft = session.AddDraft(r.Code, r.Language, r.IsValid, r.ValidationDetails, clock.GetUtcNow());
+            await context.SaveChangesAsync(ct);
+            return draft.Adapt<SessionDraftDto>(mapping);
+        }, cancellationToken);
 
-        throw new ConcurrencyConflictException(
-            $"Session {sessionId} changed while the revision was being added; nothing was saved. Retry.");
-    }
+    public Task<HoleResolutionDto> ResolveHoleAsync(
+        Caller caller, Guid sessionId, ResolveHoleRequest request, CancellationToken cancellationToken = default)
+        => pipeline.RunAsync(caller, request, async (context, r, ct) =>
+        {
+            var session = await FindAsync(context.Sessions.Include(s => s.HoleResolutions.Where(h => h.HoleId == r.HoleId)), sessionId, ct);
+            var resolution = session.ResolveHole(r.HoleId, r.ResolutionValue, r.Confidence, clock.GetUtcNow());
+            await context.SaveChangesAsync(ct);
+            return resolution.Adapt<HoleResolutionDto>(mapping);
+        }, cancellationToken);
 
-    public async Task<SessionDraftDto> AddDraftAsync(
-        RlsClaims caller, Guid sessionId, AddDraftRequest request, CancellationToken cancellationToken = default)
-    {
-        await draftValidator.ValidateAndThrowAsync(request, cancellationToken);
-        await using var context = contexts.For(caller);
-        var session = await FindAsync(context.Sessions, sessionId, cancellationToken);
-        var draft = session.AddDraft(request.Code, request.Language, request.IsValid, request.ValidationDetails, clock.GetUtcNow());
-        await context.SaveChangesAsync(cancellationToken);
-        return draft.Adapt<SessionDraftDto>(mapping);
-    }
-
-    public async Task<HoleResolutionDto> ResolveHoleAsync(
-        RlsClaims caller, Guid sessionId, ResolveHoleRequest request, CancellationToken cancellationToken = default)
-    {
-        await holeValidator.ValidateAndThrowAsync(request, cancellationToken);
-        await using var context = contexts.For(caller);
-        var session = await FindAsync(
-            context.Sessions.Include(s => s.HoleResolutions.Where(h => h.HoleId == request.HoleId)), sessionId, cancellationToken);
-        var resolution = session.ResolveHole(request.HoleId, request.ResolutionValue, request.Confidence, clock.GetUtcNow());
-        await context.SaveChangesAsync(cancellationToken);
-        return resolution.Adapt<HoleResolutionDto>(mapping);
-    }
-
-    public Task<SessionDto> FinalizeAsync(RlsClaims caller, Guid sessionId, CancellationToken cancellationToken = default)
+    public Task<SessionDto> FinalizeAsync(Caller caller, Guid sessionId, CancellationToken cancellationToken = default)
         => ChangeAsync(caller, sessionId, s => s.FinalizeSession(clock.GetUtcNow()), cancellationToken);
 
-    public Task<SessionDto> ArchiveAsync(RlsClaims caller, Guid sessionId, CancellationToken cancellationToken = default)
+    public Task<SessionDto> ArchiveAsync(Caller caller, Guid sessionId, CancellationToken cancellationToken = default)
         => ChangeAsync(caller, sessionId, s => s.Archive(clock.GetUtcNow()), cancellationToken);
 
-    public async Task<SessionDto> RetitleAsync(
-        RlsClaims caller, Guid sessionId, CreateSessionRequest request, CancellationToken cancellationToken = default)
-    {
-        await createValidator.ValidateAndThrowAsync(request, cancellationToken);
-        return await ChangeAsync(caller, sessionId, s => s.Retitle(request.Title, request.Description), cancellationToken);
-    }
+    public Task<SessionDto> RetitleAsync(Caller caller, Guid sessionId, RetitleSessionRequest request, CancellationToken cancellationToken = default)
+        => pipeline.RunAsync(caller, request, (context, r, ct) => ChangeAsync(context, sessionId, s => s.Retitle(r.Title, r.Description), ct), cancellationToken);
 
-    private async Task<SessionDto> ChangeAsync(RlsClaims caller, Guid sessionId, Action<Session> change, CancellationToken cancellationToken)
+    private Task<SessionDto> ChangeAsync(Caller caller, Guid sessionId, Action<Session> change, CancellationToken cancellationToken)
+        => pipeline.RunAsync(caller, (context, ct) => ChangeAsync(context, sessionId, change, ct), cancellationToken);
+
+    private async Task<SessionDto> ChangeAsync(DomainDbContext context, Guid sessionId, Action<Session> change, CancellationToken cancellationToken)
     {
-        await using var context = contexts.For(caller);
         var session = await FindAsync(context.Sessions, sessionId, cancellationToken);
         change(session);
         await context.SaveChangesAsync(cancellationToken);
@@ -154,8 +121,8 @@ public sealed class SessionStore(
             ?? throw new NotFoundException(nameof(Session), sessionId);
     }
 
-    private static Guid RequireUser(RlsClaims caller)
+    private static Guid RequireUser(Caller caller)
     {
-        return caller.UserId ?? throw new ValidationException($"Only a signed-in user can own a session; the caller is {caller.Role}.");
+        return caller.UserId ?? throw new ValidationException($"Only a signed-in user can own a session; the caller is {caller}.");
     }
 }

@@ -9,9 +9,25 @@ public sealed class CreateSessionRequestValidator : AbstractValidator<CreateSess
 {
     public CreateSessionRequestValidator()
     {
-        RuleFor(r => r.Title).NotEmpty().Must(t => !string.IsNullOrWhiteSpace(t)).WithMessage("'Title' must not be blank.")
-            .MaximumLength(SessionLimits.TitleMaxLength).StorableText();
-        RuleFor(r => r.Description).MaximumLength(SessionLimits.DescriptionMaxLength).StorableText();
+        RuleFor(r => r.Title).SessionTitle();
+        RuleFor(r => r.Description).SessionDescription();
+    }
+}
+
+public sealed class RetitleSessionRequestValidator : AbstractValidator<RetitleSessionRequest>
+{
+    public RetitleSessionRequestValidator()
+    {
+        RuleFor(r => r.Title).SessionTitle();
+        RuleFor(r => r.Description).SessionDescription();
+    }
+}
+
+public sealed class ListSessionsRequestValidator : AbstractValidator<ListSessionsRequest>
+{
+    public ListSessionsRequestValidator()
+    {
+        RuleFor(r => r.PageSize).InclusiveBetween(1, ListSessionsRequest.MaxPageSize);
     }
 }
 
@@ -43,4 +59,15 @@ public sealed class ResolveHoleRequestValidator : AbstractValidator<ResolveHoleR
         RuleFor(r => r.Confidence).Must(c => !double.IsNaN(c)).WithMessage("'Confidence' must be a number.")
             .InclusiveBetween(SessionLimits.MinConfidence, SessionLimits.MaxConfidence);
     }
+}
+
+/// <summary>Rules for the fields several session requests share, defined once.</summary>
+internal static class SessionFieldRules
+{
+    public static IRuleBuilderOptions<T, string> SessionTitle<T>(this IRuleBuilder<T, string> rule)
+        => rule.NotEmpty().Must(t => !string.IsNullOrWhiteSpace(t)).WithMessage("'{PropertyName}' must not be blank.")
+            .MaximumLength(SessionLimits.TitleMaxLength).StorableText()!;
+
+    public static IRuleBuilderOptions<T, string?> SessionDescription<T>(this IRuleBuilder<T, string?> rule)
+        => rule.MaximumLength(SessionLimits.DescriptionMaxLength).StorableText();
 }

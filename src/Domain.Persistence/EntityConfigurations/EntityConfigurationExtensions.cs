@@ -1,3 +1,4 @@
+using Domain.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -5,14 +6,21 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Domain.Persistence.EntityConfigurations;
 
 /// <summary>
-/// Aggregate roots are the entity types with an <c>xmin</c> row version; their <c>UpdatedAt</c> is what a change to
-/// one of their children touches (see <see cref="DomainDbContext"/>).
+/// Aggregate roots are the entity types the model marks with <see cref="IAggregateRoot"/>. A root whose configuration
+/// declares a property <see cref="EntityConfigurationExtensions.TouchedByChildChanges{T}"/> has it written whenever one
+/// of its children changes (see <see cref="DomainDbContext"/>).
 /// </summary>
 internal static class AggregateRoots
 {
-    public const string TouchedProperty = "UpdatedAt";
+    private const string TouchedAnnotation = "Domain:TouchedByChildChanges";
 
-    public static bool IsRoot(IReadOnlyEntityType entityType) => entityType.FindProperty(EntityConfigurationExtensions.RowVersion) is not null;
+    public static bool IsRoot(IReadOnlyEntityType entityType) => typeof(IAggregateRoot).IsAssignableFrom(entityType.ClrType);
+
+    /// <summary>The property a change to a child of <paramref name="root"/> writes, or null when it has none.</summary>
+    public static IReadOnlyProperty? TouchedProperty(IReadOnlyEntityType root)
+        => root.GetProperties().SingleOrDefault(p => p.FindAnnotation(TouchedAnnotation)?.Value is true);
+
+    public static void MarkTouched(IMutableProperty property) => property.SetAnnotation(TouchedAnnotation, true);
 }
 
 internal static class EntityConfigurationExtensions
@@ -41,6 +49,7 @@ internal static class EntityConfigurationExtensions
         property.HasDefaultValueSql(defaultValueSql).ValueGeneratedOnAddOrUpdate();
         property.Metadata.SetBeforeSaveBehavior(PropertySaveBehavior.Ignore);
         property.Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Save);
+        AggregateRoots.MarkTouched(property.Metadata);
         return property;
     }
 }

@@ -1,3 +1,4 @@
+using Domain.Persistence.EntityConfigurations;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -6,13 +7,6 @@ namespace Domain.Persistence.Errors;
 /// <summary>The one translation from provider errors to <see cref="DataAccessException"/> types.</summary>
 public static class DatabaseErrorTranslator
 {
-    /// <summary>Constraints whose violation means a concurrent writer took the value first.</summary>
-    private static readonly HashSet<string> ConcurrencyConstraints = new(StringComparer.Ordinal)
-    {
-        "ix_session_revisions_session_id_revision_number",
-        "ix_messages_conversation_id_sequence",
-    };
-
     /// <summary>
     /// The translated exception for <paramref name="exception"/>, or null when it is not a database refusal this
     /// layer knows (it is then rethrown unchanged: nothing is swallowed).
@@ -35,7 +29,7 @@ public static class DatabaseErrorTranslator
         var where = postgres.TableName is null ? string.Empty : $" on {postgres.TableName}";
         return postgres.SqlState switch
         {
-            PostgresErrorCodes.UniqueViolation when postgres.ConstraintName is { } c && ConcurrencyConstraints.Contains(c) =>
+            PostgresErrorCodes.UniqueViolation when postgres.ConstraintName is { } c && OrdinalIndexes.All.Contains(c) =>
                 new ConcurrencyConflictException(
                     $"A concurrent writer took the same value ({c}){where}; nothing was saved. Reload and retry.",
                     postgres.SqlState, c, exception),

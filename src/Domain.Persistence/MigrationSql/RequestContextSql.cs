@@ -7,9 +7,9 @@ namespace Domain.Persistence.MigrationSql;
 /// <c>domain_private.set_request_context(claims text, role text)</c>. It accepts only the API roles, requires the
 /// claims to be a JSON object whose <c>role</c> (if any) matches, and sets everything transaction-locally, the way
 /// PostgREST does, so nothing outlives the transaction. EF sends the same settings as one plain statement
-/// (<see cref="Rls.RequestContext"/>).
+/// (<see cref="Rls.ClaimsStatement"/>).
 /// </summary>
-public static class RequestContextSql
+public static class ClaimsStatementSql
 {
     public static void CreatePrivateSchema(this MigrationBuilder migrationBuilder)
     {
@@ -63,7 +63,7 @@ public static class RequestContextSql
     }
 
     /// <summary>
-    /// Replaces the procedure with one that sets every setting of <see cref="Rls.RequestContext.Settings"/> (the list
+    /// Replaces the procedure with one that sets every setting of <see cref="Rls.ClaimsStatement.Settings"/> (the list
     /// the claims statement sets too), runs with an empty <c>search_path</c>, and also refuses a <c>sub</c> that is
     /// not a canonical UUID and claims over <see cref="Rls.RlsClaims.MaxJsonLength"/> characters.
     /// </summary>
@@ -71,7 +71,7 @@ public static class RequestContextSql
     {
         var settings = string.Join(
             ",\n                    ",
-            Rls.RequestContext.Settings.Select(s => $"pg_catalog.set_config('{s.Name}', {s.SqlValue}, true)"));
+            Rls.ClaimsStatement.Settings.Select(s => $"pg_catalog.set_config('{s.Name}', {s.SqlValue}, true)"));
         migrationBuilder.Sql($$"""
             CREATE OR REPLACE PROCEDURE {{DatabaseSchemas.Private}}.set_request_context(claims text, role text)
             LANGUAGE plpgsql

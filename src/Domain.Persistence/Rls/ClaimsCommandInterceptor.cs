@@ -54,9 +54,9 @@ public sealed class ClaimsCommandInterceptor : DbCommandInterceptor
     /// <inheritdoc />
     public override DbDataReader ReaderExecuted(DbCommand command, CommandExecutedEventData eventData, DbDataReader result)
     {
-        if (RequestContext.IsPrepended(command))
+        if (ClaimsStatement.IsPrepended(command))
         {
-            RequestContext.SkipPrepended(result);
+            ClaimsStatement.SkipPrepended(result);
         }
 
         return result;
@@ -66,9 +66,9 @@ public sealed class ClaimsCommandInterceptor : DbCommandInterceptor
     public override async ValueTask<DbDataReader> ReaderExecutedAsync(
         DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
     {
-        if (RequestContext.IsPrepended(command))
+        if (ClaimsStatement.IsPrepended(command))
         {
-            await RequestContext.SkipPrependedAsync(result, cancellationToken);
+            await ClaimsStatement.SkipPrependedAsync(result, cancellationToken);
         }
 
         return result;
@@ -81,13 +81,13 @@ public sealed class ClaimsCommandInterceptor : DbCommandInterceptor
     public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
     {
         Prepare(command, eventData);
-        if (!RequestContext.IsPrepended(command))
+        if (!ClaimsStatement.IsPrepended(command))
         {
             return result;
         }
 
         using var reader = command.ExecuteReader();
-        RequestContext.SkipPrepended(reader);
+        ClaimsStatement.SkipPrepended(reader);
         return InterceptionResult<object>.SuppressWithResult(reader.Read() ? reader.GetValue(0) : null!);
     }
 
@@ -96,13 +96,13 @@ public sealed class ClaimsCommandInterceptor : DbCommandInterceptor
         DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
     {
         await PrepareAsync(command, eventData, cancellationToken);
-        if (!RequestContext.IsPrepended(command))
+        if (!ClaimsStatement.IsPrepended(command))
         {
             return result;
         }
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await RequestContext.SkipPrependedAsync(reader, cancellationToken);
+        await ClaimsStatement.SkipPrependedAsync(reader, cancellationToken);
         return InterceptionResult<object>.SuppressWithResult(await reader.ReadAsync(cancellationToken) ? reader.GetValue(0) : null!);
     }
 
@@ -119,11 +119,11 @@ public sealed class ClaimsCommandInterceptor : DbCommandInterceptor
         if (command.Transaction is null)
         {
             TransactionClaims.ThrowIfInsideAnothersTransaction(command.Connection!, context);
-            RequestContext.Prepend(command, context.Claims);
+            ClaimsStatement.Prepend(command, context.Claims);
         }
         else if (TransactionClaims.NeedsClaims(command.Transaction, context))
         {
-            RequestContext.Apply(command.Connection!, command.Transaction, context.Claims);
+            ClaimsStatement.Apply(command.Connection!, command.Transaction, context.Claims);
             TransactionClaims.Claimed(command.Transaction, context);
         }
     }
@@ -134,11 +134,11 @@ public sealed class ClaimsCommandInterceptor : DbCommandInterceptor
         if (command.Transaction is null)
         {
             TransactionClaims.ThrowIfInsideAnothersTransaction(command.Connection!, context);
-            RequestContext.Prepend(command, context.Claims);
+            ClaimsStatement.Prepend(command, context.Claims);
         }
         else if (TransactionClaims.NeedsClaims(command.Transaction, context))
         {
-            await RequestContext.ApplyAsync(command.Connection!, command.Transaction, context.Claims, cancellationToken);
+            await ClaimsStatement.ApplyAsync(command.Connection!, command.Transaction, context.Claims, cancellationToken);
             TransactionClaims.Claimed(command.Transaction, context);
         }
     }
@@ -147,7 +147,7 @@ public sealed class ClaimsCommandInterceptor : DbCommandInterceptor
     {
         AmbientTransactionGuard.ThrowIfPresent();
         var context = ContextOf(eventData.Context);
-        RequestContext.ThrowIfReservedParameters(command);
+        ClaimsStatement.ThrowIfReservedParameters(command);
 
         if (command.Transaction is null && eventData.CommandSource == CommandSource.SaveChanges)
         {

@@ -38,7 +38,7 @@ public sealed class ClaimsTransactionInterceptor : DbTransactionInterceptor
     public override DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
     {
         var context = ClaimsCommandInterceptor.ContextOf(eventData.Context);
-        RequestContext.Apply(connection, result, context.Claims);
+        ClaimsStatement.Apply(connection, result, context.Claims);
         TransactionClaims.Claimed(result, context);
         return result;
     }
@@ -48,7 +48,7 @@ public sealed class ClaimsTransactionInterceptor : DbTransactionInterceptor
         DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
     {
         var context = ClaimsCommandInterceptor.ContextOf(eventData.Context);
-        await RequestContext.ApplyAsync(connection, result, context.Claims, cancellationToken);
+        await ClaimsStatement.ApplyAsync(connection, result, context.Claims, cancellationToken);
         TransactionClaims.Claimed(result, context);
         return result;
     }
@@ -62,7 +62,7 @@ public sealed class ClaimsTransactionInterceptor : DbTransactionInterceptor
         var context = ClaimsCommandInterceptor.ContextOf(eventData.Context);
         if (TransactionClaims.NeedsClaims(result, context))
         {
-            RequestContext.Apply(connection, result, context.Claims);
+            ClaimsStatement.Apply(connection, result, context.Claims);
             TransactionClaims.Claimed(result, context);
         }
 
@@ -76,7 +76,7 @@ public sealed class ClaimsTransactionInterceptor : DbTransactionInterceptor
         var context = ClaimsCommandInterceptor.ContextOf(eventData.Context);
         if (TransactionClaims.NeedsClaims(result, context))
         {
-            await RequestContext.ApplyAsync(connection, result, context.Claims, cancellationToken);
+            await ClaimsStatement.ApplyAsync(connection, result, context.Claims, cancellationToken);
             TransactionClaims.Claimed(result, context);
         }
 

@@ -7,7 +7,7 @@ namespace Domain.Conversations;
 /// A chat conversation (seeds 001 and 004): an ordered, append-only list of messages, optionally tied to a session
 /// and to a client's continuation id. The aggregate root: messages are added only through <see cref="AddMessage"/>.
 /// </summary>
-public sealed class Conversation
+public sealed class Conversation : IAggregateRoot
 {
     private readonly List<Message> _messages = [];
 

@@ -9,7 +9,7 @@ namespace Domain.Sessions;
 /// code drafts generated from it, and typed holes resolved along the way. The aggregate root: revisions,
 /// drafts and hole resolutions are changed only through its methods, which hold the invariants.
 /// </summary>
-public sealed partial class Session
+public sealed partial class Session : IAggregateRoot
 {
     private readonly List<SessionRevision> _revisions = [];
     private readonly List<SessionDraft> _drafts = [];

@@ -6,7 +6,7 @@ namespace Domain.Usage;
 /// One metered call to an external service (seeds 000, 001, 003: API usage and cost tracking). Append-only: a
 /// record is written once, by the service's recorder, and never changed.
 /// </summary>
-public sealed class UsageRecord
+public sealed class UsageRecord : IAggregateRoot
 {
     private UsageRecord()
     {

@@ -156,8 +156,8 @@ public sealed class ClaimsStatementTests(MigratedDatabase database) : DatabaseTe
     private static NpgsqlCommand StatementFor(NpgsqlConnection connection, NpgsqlTransaction transaction, string claims, string sub, string role)
     {
         // The statement's parameters with chosen values for the claims, the sub and the role; the others empty.
-        var command = new NpgsqlCommand(RequestContext.StatementSql, connection, transaction);
-        foreach (var setting in RequestContext.Settings.DistinctBy(s => s.Parameter))
+        var command = new NpgsqlCommand(ClaimsStatement.StatementSql, connection, transaction);
+        foreach (var setting in ClaimsStatement.Settings.DistinctBy(s => s.Parameter))
         {
             var value = setting.Name switch
             {

@@ -29,7 +29,7 @@ public sealed class ConnectionReuseTests(MigratedDatabase database) : DatabaseTe
         await ReturnAsync(first, disposeAsync);
         Assert.Same(RlsClaims.Anonymous, first.Claims);
 
-        await using var next = contexts.CreateDbContext();
+        await using var next = contexts.AsAnon();
 
         Assert.NotSame(first, next);
         Assert.Same(RlsClaims.Anonymous, next.Claims);

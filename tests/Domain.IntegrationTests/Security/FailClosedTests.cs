@@ -73,7 +73,7 @@ public sealed class FailClosedTests(MigratedDatabase database) : DatabaseTest(da
         var alice = await Database.CreateUserAsync();
         await Database.SessionWithOneOfEachAsync(alice);
 
-        await using var db = Database.Contexts.CreateDbContext();
+        await using var db = ((IDbContextFactory<DomainDbContext>)Database.Contexts).CreateDbContext();
 
         Assert.Equal(RlsClaims.AnonRole, db.Claims.Role);
         Assert.Empty(await db.Sessions.ToListAsync());

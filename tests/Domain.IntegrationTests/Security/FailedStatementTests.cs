@@ -1,4 +1,5 @@
 using Domain.Application;
+using Domain.Application.Common;
 using Domain.Application.Sessions;
 using Domain.IntegrationTests.Infrastructure;
 using Domain.Persistence;
@@ -32,11 +33,11 @@ public sealed class FailedStatementTests(MigratedDatabase database) : DatabaseTe
             .AddDomainApplication()
             .BuildServiceProvider();
         var store = services.GetRequiredService<SessionStore>();
-        await store.AddRevisionAsync(RlsClaims.ForUser(grace), graceSession.Id, new("""{"warm":true}""", null));
+        await store.AddRevisionAsync(Caller.User(grace), graceSession.Id, new("""{"warm":true}""", null));
 
         await Assert.ThrowsAsync<ValidationException>(
-            () => store.AddRevisionAsync(RlsClaims.ForUser(ada), adaSession.Id, new("""{"a":1}""", "s\0s")));
-        var added = await store.AddRevisionAsync(RlsClaims.ForUser(grace), graceSession.Id, new("""{"by":"grace"}""", null));
+            () => store.AddRevisionAsync(Caller.User(ada), adaSession.Id, new("""{"a":1}""", "s\0s")));
+        var added = await store.AddRevisionAsync(Caller.User(grace), graceSession.Id, new("""{"by":"grace"}""", null));
 
         Assert.Equal(3, added.RevisionNumber);
         Assert.Equal(3L, await Database.ScalarAsync<long>(

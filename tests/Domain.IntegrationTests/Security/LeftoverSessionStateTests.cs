@@ -98,7 +98,7 @@ public sealed class LeftoverSessionStateTests(MigratedDatabase database) : Datab
         Assert.NotNull(read);
         Assert.Contains("request.jwt.claim", read);
         Assert.Contains("request.jwt.claims", read);
-        Assert.Empty(read.Except(RequestContext.Settings.Select(s => s.Name)));
+        Assert.Empty(read.Except(ClaimsStatement.Settings.Select(s => s.Name)));
     }
 
     [Theory]
@@ -136,8 +136,8 @@ public sealed class LeftoverSessionStateTests(MigratedDatabase database) : Datab
         }
         else
         {
-            await using var statement = new NpgsqlCommand(RequestContext.StatementSql, connection, transaction);
-            RequestContext.AddParameters(statement.Parameters, claims);
+            await using var statement = new NpgsqlCommand(ClaimsStatement.StatementSql, connection, transaction);
+            ClaimsStatement.AddParameters(statement.Parameters, claims);
             await statement.ExecuteNonQueryAsync();
         }
 

@@ -1,6 +1,6 @@
 using Domain.Common;
 using Domain.IntegrationTests.Infrastructure;
-using Domain.Persistence.Queries;
+using Domain.Persistence.Sessions;
 using Domain.Persistence.Rls;
 using Domain.Sessions;
 
@@ -192,7 +192,7 @@ public sealed class AppendRevisionTests(MigratedDatabase database) : DatabaseTes
         }
 
         var command = Assert.Single(counter.Commands);
-        Assert.StartsWith(RequestContext.StatementSql, command, StringComparison.Ordinal);
+        Assert.StartsWith(ClaimsStatement.StatementSql, command, StringComparison.Ordinal);
         Assert.Contains("INSERT INTO public.session_revisions", command, StringComparison.Ordinal);
         Assert.Equal(0, counter.TransactionsStarted);
 

@@ -1,6 +1,6 @@
 using Domain.IntegrationTests.Infrastructure;
 using Domain.Persistence;
-using Domain.Persistence.Queries;
+using Domain.Persistence.Sessions;
 using Domain.Persistence.Rls;
 using Domain.Sessions;
 using Microsoft.EntityFrameworkCore;

@@ -1,7 +1,7 @@
 using Domain.Application;
 using Domain.Application.Sessions;
 using Domain.IntegrationTests.Infrastructure;
-using Domain.Persistence.Queries;
+using Domain.Persistence.Sessions;
 using Domain.Persistence.Rls;
 using Domain.Sessions;
 using Mapster;

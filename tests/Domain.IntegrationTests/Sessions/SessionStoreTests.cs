@@ -6,7 +6,7 @@ using Domain.IntegrationTests.Infrastructure;
 using Domain.Persistence.Errors;
 using Domain.Persistence.Rls;
 using Domain.Sessions;
-using Domain.Persistence.Queries;
+using Domain.Persistence.Sessions;
 using FluentValidation;
 using Mapster;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,7 +62,7 @@ public sealed class SessionStoreTests : DatabaseTest
         var session = await Database.SessionWithOneOfEachAsync(alice);
         _counter.Clear();
 
-        var revision = await _store.AddRevisionAsync(RlsClaims.ForUser(alice), session.Id, new AddRevisionRequest("""{"step":2}""", "second"));
+        var revision = await _store.AddRevisionAsync(Caller.User(alice), session.Id, new AddRevisionRequest("""{"step":2}""", "second"));
 
         Assert.Single(_counter.Commands);
         Assert.Equal(0, _counter.TransactionsStarted);
@@ -84,7 +84,7 @@ public sealed class SessionStoreTests : DatabaseTest
         var missing = Guid.CreateVersion7();
 
         var ex = await Assert.ThrowsAsync<NotFoundException>(
-            () => _store.AddRevisionAsync(RlsClaims.ForUser(alice), missing, new AddRevisionRequest("""{"step":1}""", null)));
+            () => _store.AddRevisionAsync(Caller.User(alice), missing, new AddRevisionRequest("""{"step":1}""", null)));
 
         Assert.Equal(missing, ex.Id);
         Assert.Equal(0L, await Database.ScalarAsync<long>("SELECT count(*) FROM public.session_revisions"));
@@ -101,7 +101,7 @@ public sealed class SessionStoreTests : DatabaseTest
         var before = await Database.SnapshotAsync(session.Id);
 
         var ex = await Assert.ThrowsAsync<NotFoundException>(() => _store.AddRevisionAsync(
-            caller == "anon" ? RlsClaims.Anonymous : RlsClaims.ForUser(bob), session.Id, new AddRevisionRequest("""{"planted":true}""", null)));
+            caller == "anon" ? Caller.Anonymous : Caller.User(bob), session.Id, new AddRevisionRequest("""{"planted":true}""", null)));
 
         Assert.Equal(session.Id, ex.Id);
         Assert.Equal(before, await Database.SnapshotAsync(session.Id));
@@ -116,7 +116,7 @@ public sealed class SessionStoreTests : DatabaseTest
         var before = await Database.SnapshotAsync(session.Id);
 
         var ex = await Assert.ThrowsAsync<RlsViolationException>(
-            () => _store.AddRevisionAsync(RlsClaims.ForAdmin(admin), session.Id, new AddRevisionRequest("""{"planted":true}""", null)));
+            () => _store.AddRevisionAsync(Caller.Admin(admin), session.Id, new AddRevisionRequest("""{"planted":true}""", null)));
 
         Assert.False(ex.IsRetryable);
         Assert.Equal(before, await Database.SnapshotAsync(session.Id));
@@ -132,7 +132,7 @@ public sealed class SessionStoreTests : DatabaseTest
         var before = await Database.SnapshotAsync(session.Id);
 
         var ex = await Assert.ThrowsAsync<DomainException>(
-            () => _store.AddRevisionAsync(RlsClaims.ForUser(alice), session.Id, new AddRevisionRequest("""{"step":2}""", null)));
+            () => _store.AddRevisionAsync(Caller.User(alice), session.Id, new AddRevisionRequest("""{"step":2}""", null)));
 
         Assert.Equal(code, ex.Code);
         Assert.Equal(before, await Database.SnapshotAsync(session.Id));
@@ -148,7 +148,7 @@ public sealed class SessionStoreTests : DatabaseTest
         _counter.Clear();
 
         var ex = await Assert.ThrowsAsync<ValidationException>(
-            () => _store.AddRevisionAsync(RlsClaims.ForUser(alice), session.Id, new AddRevisionRequest(ir, changeSummary)));
+            () => _store.AddRevisionAsync(Caller.User(alice), session.Id, new AddRevisionRequest(ir, changeSummary)));
 
         Assert.Contains(ex.Errors, e => e.PropertyName == field);
         Assert.Empty(_counter.Commands);
@@ -162,15 +162,15 @@ public sealed class SessionStoreTests : DatabaseTest
         var bob = await Database.CreateUserAsync();
         for (var i = 0; i < 25; i++)
         {
-            await _store.CreateAsync(RlsClaims.ForUser(alice), new CreateSessionRequest($"alice {i}", null));
-            await _store.CreateAsync(RlsClaims.ForUser(bob), new CreateSessionRequest($"bob {i}", null));
+            await _store.CreateAsync(Caller.User(alice), new CreateSessionRequest($"alice {i}", null));
+            await _store.CreateAsync(Caller.User(bob), new CreateSessionRequest($"bob {i}", null));
         }
 
         var pages = new List<IReadOnlyList<SessionDto>>();
         SessionDto? after = null;
         do
         {
-            pages.Add(await _store.ListAsync(RlsClaims.ForUser(alice), pageSize: 10, after));
+            pages.Add(await _store.ListAsync(Caller.User(alice), after is null ? new ListSessionsRequest(10) : ListSessionsRequest.NextPage(after, 10)));
             after = pages[^1].LastOrDefault();
         }
         while (after is not null);
@@ -189,7 +189,7 @@ public sealed class SessionStoreTests : DatabaseTest
         var alice = await Database.CreateUserAsync();
         var sessionId = await Database.RichSessionAsync(alice);
 
-        var details = await _store.GetAsync(RlsClaims.ForUser(alice), sessionId);
+        var details = await _store.GetAsync(Caller.User(alice), sessionId);
 
         Assert.NotNull(details);
         Assert.Equal(4, details.Revisions.Count);

@@ -21,7 +21,7 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         builder.Property(m => m.Metadata).HasColumnType("jsonb");
         builder.Property(m => m.CreatedAt).HasDefaultValueSql("now()");
 
-        builder.HasIndex(m => new { m.ConversationId, m.Sequence }).IsUnique();
+        builder.HasIndex(m => new { m.ConversationId, m.Sequence }).IsUnique().HasDatabaseName(OrdinalIndexes.MessageSequence);
         builder.HasIndex(m => new { m.ConversationId, m.UserId });
         builder.HasIndex(m => m.UserId);
     }

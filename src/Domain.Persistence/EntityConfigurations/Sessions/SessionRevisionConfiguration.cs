@@ -20,7 +20,7 @@ internal sealed class SessionRevisionConfiguration : IEntityTypeConfiguration<Se
         builder.Property(r => r.ChangeSummary).HasMaxLength(SessionLimits.ChangeSummaryMaxLength);
         builder.Property(r => r.CreatedAt).HasDefaultValueSql("now()");
 
-        builder.HasIndex(r => new { r.SessionId, r.RevisionNumber }).IsUnique();
+        builder.HasIndex(r => new { r.SessionId, r.RevisionNumber }).IsUnique().HasDatabaseName(OrdinalIndexes.SessionRevisionNumber);
         builder.HasIndex(r => new { r.SessionId, r.UserId });
         builder.HasIndex(r => r.UserId);
     }

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Domain.Persistence.Queries;
+namespace Domain.Persistence.Sessions;
 
 /// <summary>A revision appended by <see cref="SessionCommands.AppendRevisionAsync"/>.</summary>
 public sealed record AppendedRevision(Guid Id, Guid SessionId, int RevisionNumber, string Ir, string? ChangeSummary, DateTimeOffset CreatedAt);

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Domain.Persistence.Queries;
+namespace Domain.Persistence.Sessions;
 
 /// <summary>
 /// The hot reads of the Session aggregate as compiled queries: EF translates their LINQ once instead of on every
@@ -25,18 +25,17 @@ public static class SessionQueries
                 .Include(s => s.HoleResolutions)
                 .SingleOrDefault(s => s.Id == id)));
 
-    private static readonly CompiledPerModel<Func<DomainDbContext, Guid, int, IAsyncEnumerable<Session>>> FirstPage = new(() =>
-        EF.CompileAsyncQuery((DomainDbContext db, Guid userId, int size) =>
+    /// <summary>
+    /// A keyset page, newest first. Without a user id it pages through whatever RLS lets the caller see; without a
+    /// cursor it is the first page. EF caches one SQL text per combination of null parameters, so each shape gets a
+    /// plan of its own, and the row comparison lets PostgreSQL start the index scan at the cursor, however deep.
+    /// </summary>
+    private static readonly CompiledPerModel<Func<DomainDbContext, Guid?, DateTimeOffset?, Guid?, int, IAsyncEnumerable<Session>>> Page = new(() =>
+        EF.CompileAsyncQuery((DomainDbContext db, Guid? userId, DateTimeOffset? createdAt, Guid? id, int size) =>
             db.Sessions.AsNoTracking()
-                .Where(s => s.UserId == userId)
-                .OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id)
-                .Take(size)));
-
-    private static readonly CompiledPerModel<Func<DomainDbContext, Guid, DateTimeOffset, Guid, int, IAsyncEnumerable<Session>>> NextPage = new(() =>
-        EF.CompileAsyncQuery((DomainDbContext db, Guid userId, DateTimeOffset createdAt, Guid id, int size) =>
-            db.Sessions.AsNoTracking()
-                .Where(s => s.UserId == userId
-                    && EF.Functions.LessThan(ValueTuple.Create(s.CreatedAt, s.Id), ValueTuple.Create(createdAt, id)))
+                .Where(s => userId == null || s.UserId == userId)
+                .Where(s => createdAt == null
+                    || EF.Functions.LessThan(ValueTuple.Create(s.CreatedAt, s.Id), ValueTuple.Create(createdAt.Value, id!.Value)))
                 .OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id)
                 .Take(size)));
 
@@ -93,17 +92,15 @@ public static class SessionQueries
         => AggregateById.For(db)(db, id, cancellationToken);
 
     /// <summary>
-    /// One page of <paramref name="userId"/>'s sessions, newest first, by keyset: <paramref name="after"/> is the
-    /// (created_at, id) of the last session of the previous page, or null for the first page. The row comparison
-    /// lets PostgreSQL start the index scan at the cursor, however deep the page.
+    /// One page of sessions, newest first, by keyset: <paramref name="userId"/>'s, or every session the caller may see
+    /// when it is null; <paramref name="after"/> is the (created_at, id) of the last session of the previous page, or
+    /// null for the first page.
     /// </summary>
     public static async Task<List<Session>> SessionPageAsync(
-        this DomainDbContext db, Guid userId, int size, (DateTimeOffset CreatedAt, Guid Id)? after = null, CancellationToken cancellationToken = default)
+        this DomainDbContext db, Guid? userId, int size, (DateTimeOffset CreatedAt, Guid Id)? after = null, CancellationToken cancellationToken = default)
     {
-        var rows = after is { } cursor
-            ? NextPage.For(db)(db, userId, cursor.CreatedAt, cursor.Id, size)
-            : FirstPage.For(db)(db, userId, size);
         var page = new List<Session>(size);
+        var rows = Page.For(db)(db, userId, after?.CreatedAt, after?.Id, size);
         await foreach (var session in rows.WithCancellation(cancellationToken))
         {
             page.Add(session);

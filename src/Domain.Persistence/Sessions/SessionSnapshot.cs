@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Domain.Sessions;
 
-namespace Domain.Persistence.Queries;
+namespace Domain.Persistence.Sessions;
 
 /// <summary>
 /// A read-only picture of the Session aggregate, root and children, read in one statement and one round trip by

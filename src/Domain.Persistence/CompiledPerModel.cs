@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 
-namespace Domain.Persistence.Queries;
+namespace Domain.Persistence;
 
 /// <summary>
 /// A compiled EF query, compiled once per model. EF binds a compiled query to the model it first ran with and

@@ -17,7 +17,7 @@ namespace Domain.Persistence.Rls;
 internal sealed record RequestSetting(string Name, string Parameter, Func<RlsClaims, string> Value, string SqlValue);
 
 /// <summary>
-/// Sends a caller's claims to PostgreSQL as transaction-local settings, the way PostgREST does: one
+/// Builds and sends the claims statement: a caller's claims as transaction-local settings, the way PostgREST sends them, in one
 /// <c>SELECT set_config(…, true)</c> statement over <see cref="Settings"/>, every setting that <c>auth.uid()</c>,
 /// <c>auth.jwt()</c>, <c>auth.role()</c>, <c>auth.email()</c> and the policies read. Each is set, even where the
 /// caller has no value for it (as the empty string, which those functions treat as absent), so that a value another
@@ -32,7 +32,7 @@ internal sealed record RequestSetting(string Name, string Parameter, Func<RlsCla
 /// clients): that procedure costs more server time per command (docs/benchmarks.md). Parameter names starting with
 /// <see cref="ReservedParameterPrefix"/> belong to the statement; a command that carries one of its own is refused.
 /// </remarks>
-internal static class RequestContext
+internal static class ClaimsStatement
 {
     /// <summary>The prefix of the statement's parameter names; application parameters may not use it.</summary>
     public const string ReservedParameterPrefix = "__rls_";
