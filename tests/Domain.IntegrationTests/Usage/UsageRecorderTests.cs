@@ -8,6 +8,7 @@ using Domain.Persistence.Usage;
 using Domain.Usage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace Domain.IntegrationTests.Usage;
@@ -116,7 +117,7 @@ public sealed class UsageRecorderTests(MigratedDatabase database) : DatabaseTest
     {
         // The clock is frozen and the linger long: a batch is only written because a flush asked for it, so a flush
         // that waited for a timer would never return.
-        var recorder = await StartAsync(o => (o.BatchSize, o.Linger) = (1_000, TimeSpan.FromSeconds(10)), time: new FrozenTimeProvider());
+        var recorder = await StartAsync(o => (o.BatchSize, o.Linger) = (1_000, TimeSpan.FromSeconds(10)), time: new FakeTimeProvider(TimeProvider.System.GetUtcNow()));
         var recorded = new List<UsageRecord>();
         foreach (var size in new[] { 1, 7, 1_000, 2_501, 3 })
         {
