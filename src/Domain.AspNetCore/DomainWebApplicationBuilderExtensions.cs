@@ -6,7 +6,9 @@ using Domain.AspNetCore.Health;
 using Domain.AspNetCore.Problems;
 using Domain.AspNetCore.Telemetry;
 using Domain.Persistence;
+using Domain.Persistence.Rls;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,7 +29,8 @@ public static class DomainWebApplicationBuilderExtensions
     /// <item>the data layer and the application layer (<c>AddDomainPersistence</c>, <c>AddDomainApplication</c>) over
     /// <c>ConnectionStrings:Domain</c>;</item>
     /// <item>authentication of Supabase access tokens (<see cref="SupabaseAuthOptions"/>, section <c>Supabase</c>), with
-    /// room for more schemes (<see cref="DomainWebBuilder.AddCallerScheme{TOptions, THandler}"/>), and authorization;</item>
+    /// room for more schemes (<see cref="DomainWebBuilder.AddCallerScheme{TOptions, THandler}"/>), and authorization
+    /// whose default policy is <see cref="DomainAuthorization.IdentifiedCallerPolicy"/> (not anonymous);</item>
     /// <item>per request, the <see cref="Caller"/> (decided once, after authentication; anonymous without credentials,
     /// never the service role) and a <see cref="DomainDbContext"/> acting for it, both scoped; the stores
     /// (<c>SessionStore</c>, ...) take that caller;</item>
@@ -83,7 +86,15 @@ public static class DomainWebApplicationBuilderExtensions
             .AddPolicyScheme(DomainAuthentication.Scheme, "Domain callers", options => options.ForwardDefaultSelector =
                 context => context.RequestServices.GetRequiredService<IOptions<CallerSchemeOptions>>().Value.Select(context))
             .AddJwtBearer(DomainAuthentication.SupabaseScheme);
-        services.AddAuthorization();
+        services.AddAuthorization(options =>
+        {
+            var identified = new AuthorizationPolicyBuilder()
+                .RequireAuthenticatedUser()
+                .RequireAssertion(context => !context.User.HasClaim("role", RlsClaims.AnonRole))
+                .Build();
+            options.AddPolicy(DomainAuthorization.IdentifiedCallerPolicy, identified);
+            options.DefaultPolicy = identified;
+        });
 
         services.AddProblemDetails();
         services.AddExceptionHandler<DomainExceptionHandler>();

@@ -15,6 +15,17 @@ public static class DomainAuthentication
     public const string SupabaseScheme = "Supabase";
 }
 
+/// <summary>The authorization policy of this layer.</summary>
+public static class DomainAuthorization
+{
+    /// <summary>
+    /// The default policy (what <c>RequireAuthorization()</c> and <c>[Authorize]</c> ask for): an authenticated
+    /// caller that is not anonymous, that is a signed-in user, or the service role where it is allowed. A request
+    /// without credentials is challenged (401); one whose verified token has the role <c>anon</c> is forbidden (403).
+    /// </summary>
+    public const string IdentifiedCallerPolicy = "Domain.IdentifiedCaller";
+}
+
 /// <summary>An authentication scheme that produces callers, and which requests it handles.</summary>
 /// <param name="Name">The scheme's name, as registered with <c>AddScheme</c>.</param>
 /// <param name="Handles">True for a request whose credentials are this scheme's (a header it reads is present, say).</param>

@@ -72,6 +72,7 @@ internal sealed class SupabaseJwtBearerSetup(IOptions<SupabaseAuthOptions> supab
                 return Task.CompletedTask;
             },
             OnChallenge = WriteChallengeAsync,
+            OnForbidden = WriteForbiddenAsync,
         };
     }
 
@@ -144,6 +145,18 @@ internal sealed class SupabaseJwtBearerSetup(IOptions<SupabaseAuthOptions> supab
         DomainWebTelemetry.TokenAccepted(caller);
         context.Principal = new ClaimsPrincipal(new CallerIdentity(caller, DomainAuthentication.SupabaseScheme, token.Claims));
         return Task.CompletedTask;
+    }
+
+    /// <summary>403 with a problem details body: the caller is known, and the endpoint's policy does not admit it.</summary>
+    private static async Task WriteForbiddenAsync(ForbiddenContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context.HttpContext,
+            ProblemDetails = DomainProblems.Forbidden("The caller may not use this endpoint; it needs a signed-in user."),
+        });
     }
 
     /// <summary>401 with the standard <c>WWW-Authenticate</c> header and a problem details body saying why.</summary>

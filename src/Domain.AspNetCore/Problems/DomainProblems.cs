@@ -55,6 +55,9 @@ public static class DomainProblems
     /// <summary>401: the request needs credentials, or the ones it presented were refused (<paramref name="detail"/> says why).</summary>
     public static ProblemDetails Unauthorized(string detail) => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", detail);
 
+    /// <summary>403: the caller is known and may not do this (<paramref name="detail"/> says what).</summary>
+    public static ProblemDetails Forbidden(string detail) => Problem(StatusCodes.Status403Forbidden, "Forbidden", detail);
+
     private static HttpValidationProblemDetails Validation(ValidationException validation)
     {
         var errors = validation.Errors
