@@ -1,22 +1,13 @@
-using System.Text.Json.Serialization;
 using Domain.Api;
-using Domain.AspNetCore;
 
 // dotnet run --project tools/Domain.Api -- [--connection "<conn>"] [--urls http://127.0.0.1:5080]
 // Settings: ConnectionStrings__Domain or DATABASE_URL (else the local database of `domain up`), Supabase__Url,
 // Supabase__JwtSecret (legacy HS256), Supabase__JwksUrl, Supabase__AllowServiceRole.
 var builder = WebApplication.CreateBuilder(args);
 var database = await ApiDatabase.ConfigureAsync(builder.Configuration);
-
-builder.AddDomainForSupabase();
-builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-builder.Services.AddOpenApi();
+builder.AddDomainApi();
 
 var app = builder.Build();
 app.Logger.LogInformation("Database: {Database}", database);
-app.UseDomainForSupabase();
-app.MapOpenApi();
-app.MapDomainHealthChecks("/healthz");
-app.MapSessionRoutes();
-app.MapConversationRoutes();
+app.MapDomainApi();
 await app.RunAsync();
