@@ -20,11 +20,13 @@ public sealed class ApiHost : WebApplicationFactory<DomainApi>
 
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _fakeClock;
+    private readonly Action<IServiceCollection>? _services;
 
-    private ApiHost(Dictionary<string, string?> settings, bool fakeClock)
+    private ApiHost(Dictionary<string, string?> settings, bool fakeClock, Action<IServiceCollection>? services)
     {
         _settings = settings;
         _fakeClock = fakeClock;
+        _services = services;
     }
 
     /// <summary>The clock the application runs on when the host was made with a fake one (the JWKS cache reads it).</summary>
@@ -32,10 +34,15 @@ public sealed class ApiHost : WebApplicationFactory<DomainApi>
 
     /// <summary>
     /// Settings as an operator would give them: <c>ConnectionStrings:Domain</c>, <c>Supabase:Url</c>,
-    /// <c>Supabase:JwtSecret</c>; <paramref name="adjust"/> changes or adds any.
+    /// <c>Supabase:JwtSecret</c>; <paramref name="adjust"/> changes or adds any, <paramref name="services"/> adds services
+    /// after the application's own.
     /// </summary>
     public static ApiHost Create(
-        MigratedDatabase database, LocalJwksServer jwks, Action<Dictionary<string, string?>>? adjust = null, bool fakeClock = false)
+        MigratedDatabase database,
+        LocalJwksServer jwks,
+        Action<Dictionary<string, string?>>? adjust = null,
+        bool fakeClock = false,
+        Action<IServiceCollection>? services = null)
     {
         var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
@@ -45,7 +52,7 @@ public sealed class ApiHost : WebApplicationFactory<DomainApi>
             ["Domain:UsageRecorder:Linger"] = "00:00:00.010",
         };
         adjust?.Invoke(settings);
-        return new ApiHost(settings, fakeClock);
+        return new ApiHost(settings, fakeClock, services);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -60,6 +67,11 @@ public sealed class ApiHost : WebApplicationFactory<DomainApi>
         if (_fakeClock)
         {
             builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
         }
     }
 }
