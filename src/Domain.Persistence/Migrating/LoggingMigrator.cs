@@ -107,12 +107,25 @@ public sealed class LoggingMigrator : Migrator
         }
     }
 
-    /// <summary>The checksum of <paramref name="migrationId"/> as a run would record it (see <see cref="MigrationLog.Checksum"/>).</summary>
-    public string ChecksumOf(string migrationId)
+    /// <summary>
+    /// The SQL <paramref name="migrationId"/> runs when it is applied and when it is reverted (see <see cref="MigrationScript"/>),
+    /// generated the way a run generates it, without running anything.
+    /// </summary>
+    public MigrationScript ScriptOf(string migrationId)
     {
-        var type = _migrationsAssembly.Migrations[migrationId];
-        var migration = _migrationsAssembly.CreateMigration(type, _databaseProvider.Name);
-        return MigrationLog.Checksum(base.GenerateUpSql(migration, MigrationsSqlGenerationOptions.Default).Select(c => c.CommandText));
+        var ids = _migrationsAssembly.Migrations.Keys.Order(StringComparer.Ordinal).ToList();
+        var index = ids.IndexOf(migrationId);
+        if (index < 0)
+        {
+            throw new ArgumentException($"There is no migration {migrationId}.", nameof(migrationId));
+        }
+
+        var migration = CreateMigration(ids[index]);
+        var previous = index == 0 ? null : CreateMigration(ids[index - 1]);
+        return new MigrationScript(
+            migrationId,
+            MigrationScript.TextOf(base.GenerateUpSql(migration, MigrationsSqlGenerationOptions.Default)),
+            MigrationScript.TextOf(base.GenerateDownSql(migration, previous, MigrationsSqlGenerationOptions.Default)));
     }
 
     /// <inheritdoc />
@@ -124,7 +137,7 @@ public sealed class LoggingMigrator : Migrator
             return commands;
         }
 
-        var checksum = MigrationLog.Checksum(commands.Select(c => c.CommandText));
+        var checksum = MigrationScript.ChecksumOf(MigrationScript.TextOf(commands));
         var logId = StartStep(migration.GetId(), "up", checksum);
         return [.. commands, FinishCommand(logId, MigrationLogStatus.Completed)];
     }
@@ -164,6 +177,9 @@ public sealed class LoggingMigrator : Migrator
             _connection.Close();
         }
     }
+
+    private Migration CreateMigration(string migrationId)
+        => _migrationsAssembly.CreateMigration(_migrationsAssembly.Migrations[migrationId], _databaseProvider.Name);
 
     private void BeginRun()
     {

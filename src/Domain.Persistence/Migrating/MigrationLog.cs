@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Npgsql;
 
 namespace Domain.Persistence.Migrating;
@@ -72,16 +70,6 @@ public static class MigrationLog
                    duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::integer
              WHERE id = {logId};
             """;
-    }
-
-    /// <summary>
-    /// A checksum of a migration: SHA-256 of the SQL its Up generates, without the history-table bookkeeping.
-    /// It changes when what the migration does changes, not when a comment or whitespace in its source does.
-    /// </summary>
-    public static string Checksum(IEnumerable<string> upCommands)
-    {
-        var text = string.Join("\n", upCommands.Where(c => !c.Contains(DatabaseSchemas.MigrationsHistoryTable, StringComparison.Ordinal)));
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
     public static async Task EnsureCreatedAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)

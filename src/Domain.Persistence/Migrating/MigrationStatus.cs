@@ -9,7 +9,7 @@ namespace Domain.Persistence.Migrating;
 /// <summary>One migration as the database knows it.</summary>
 /// <param name="Id">The migration id.</param>
 /// <param name="Applied">Whether the history table lists it.</param>
-/// <param name="CurrentChecksum">The checksum of the migration as compiled now.</param>
+/// <param name="CurrentChecksum">The checksum of the migration as compiled now (<see cref="MigrationScript.Checksum"/>).</param>
 /// <param name="AppliedChecksum">The checksum logged when it was applied, if the log has it.</param>
 /// <param name="LastStatus">The newest log status of this migration, if any.</param>
 public sealed record MigrationState(string Id, bool Applied, string CurrentChecksum, string? AppliedChecksum, MigrationLogStatus? LastStatus)
@@ -46,7 +46,7 @@ public static class MigrationStatus
             .Select(id =>
             {
                 logged.TryGetValue(id, out var log);
-                return new MigrationState(id, applied.Contains(id), migrator.ChecksumOf(id), log.Checksum, log.Status);
+                return new MigrationState(id, applied.Contains(id), migrator.ScriptOf(id).Checksum, log.Checksum, log.Status);
             })
             .ToList();
 
