@@ -3,7 +3,7 @@ using System.Globalization;
 using Domain.Conversations;
 using Domain.Persistence.Commands;
 using Domain.Persistence.Errors;
-using Domain.Persistence.Migrating;
+using Domain.Persistence.MigrationSafety;
 using Domain.Persistence.Rls;
 using Domain.Sessions;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,5 @@
 using Domain.Persistence;
-using Domain.Persistence.Migrating;
+using Domain.Persistence.MigrationSafety;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;

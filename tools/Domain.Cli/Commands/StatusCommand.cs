@@ -1,5 +1,6 @@
 using System.CommandLine;
-using Domain.Persistence.Migrating;
+using Domain.Cli.MigrationInspection;
+using Domain.Persistence.MigrationSafety;
 
 namespace Domain.Cli.Commands;
 
@@ -54,7 +55,7 @@ internal static class StatusCommand
             }
         }
 
-        var log = await MigrationLog.ReadAsync(database.OwnerConnectionString, limit: 10, ct);
+        var log = await MigrationLogReader.ReadAsync(database.OwnerConnectionString, limit: 10, ct);
         if (log.Count > 0)
         {
             CliOutput.Blank();

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Domain.Persistence.Migrating;
+namespace Domain.Persistence.MigrationSafety;
 
 /// <summary>Status of one migration step in <c>domain_ops.migration_logs</c> (seed 003).</summary>
 public enum MigrationLogStatus
@@ -11,21 +11,6 @@ public enum MigrationLogStatus
     Failed,
     RolledBack,
 }
-
-/// <summary>One row of the migration log.</summary>
-public sealed record MigrationLogEntry(
-    long Id,
-    Guid RunId,
-    string MigrationId,
-    string Direction,
-    MigrationLogStatus Status,
-    DateTimeOffset StartedAt,
-    int? DurationMs,
-    string DatabaseRole,
-    string? ClientHost,
-    string? Tool,
-    string? Checksum,
-    string? Error);
 
 /// <summary>
 /// The migration log, outside <c>public</c>: every migration step any run applies or reverts, with who ran it, how
@@ -83,48 +68,8 @@ public static class MigrationLog
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>The newest <paramref name="limit"/> rows, newest first; empty when the log does not exist yet.</summary>
-    public static async Task<IReadOnlyList<MigrationLogEntry>> ReadAsync(string connectionString, int limit, CancellationToken cancellationToken = default)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using (var exists = new NpgsqlCommand($"SELECT to_regclass('{Table}') IS NOT NULL", connection))
-        {
-            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
-            {
-                return [];
-            }
-        }
-
-        await using var command = new NpgsqlCommand(
-            $"""
-            SELECT id, run_id, migration_id, direction, status, started_at, duration_ms, database_role, client_host, tool, checksum, error
-              FROM {Table} ORDER BY id DESC LIMIT @limit
-            """, connection);
-        command.Parameters.AddWithValue("limit", limit);
-        var rows = new List<MigrationLogEntry>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(new MigrationLogEntry(
-                reader.GetInt64(0),
-                reader.GetGuid(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                ParseStatus(reader.GetString(4)),
-                reader.GetFieldValue<DateTimeOffset>(5),
-                reader.IsDBNull(6) ? null : reader.GetInt32(6),
-                reader.GetString(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8),
-                reader.IsDBNull(9) ? null : reader.GetString(9),
-                reader.IsDBNull(10) ? null : reader.GetString(10),
-                reader.IsDBNull(11) ? null : reader.GetString(11)));
-        }
-
-        return rows;
-    }
-
-    internal static string ToText(MigrationLogStatus status) => status switch
+    /// <summary>How <paramref name="status"/> is written in the log's <c>status</c> column.</summary>
+    public static string ToText(MigrationLogStatus status) => status switch
     {
         MigrationLogStatus.Pending => "pending",
         MigrationLogStatus.Running => "running",
@@ -134,7 +79,8 @@ public static class MigrationLog
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
-    internal static MigrationLogStatus ParseStatus(string text) => text switch
+    /// <summary>The status a log row's <c>status</c> column holds.</summary>
+    public static MigrationLogStatus ParseStatus(string text) => text switch
     {
         "pending" => MigrationLogStatus.Pending,
         "running" => MigrationLogStatus.Running,

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace Domain.Persistence.Migrating;
+namespace Domain.Persistence.MigrationSafety;
 
 /// <summary>
 /// The SQL of one migration: the commands the context's migrations SQL generator writes for its Up and for its Down,

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore.Migrations.Internal;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
-namespace Domain.Persistence.Migrating;
+namespace Domain.Persistence.MigrationSafety;
 
 /// <summary>
 /// EF's migrator with a log: each step it really applies or reverts (inside EF's migration lock) gets a
