@@ -94,7 +94,7 @@ public static class DomainDbContextOptions
         this DbContextOptionsBuilder<DomainDbContext> builder, string connectionString)
     {
         return builder
-            .ReplaceService<IMigrator, LoggingMigrator>()
+            .ReplaceService<IMigrator, LockingLoggingMigrator>()
             .UseNpgsql(connectionString, npgsql =>
             {
                 npgsql.MapEnum<SessionStatus>("session_status", DatabaseSchemas.Public);

@@ -39,7 +39,7 @@ internal static class FrozenMigrationSql
     public static MigrationScript Generate(string migrationId)
     {
         using var context = MigrationsDbContextFactory.Create(UnusedConnection);
-        return ((LoggingMigrator)context.GetService<IMigrator>()).ScriptOf(migrationId);
+        return ((LockingLoggingMigrator)context.GetService<IMigrator>()).ScriptOf(migrationId);
     }
 
     public static string PathOf(string migrationId, string direction) => Path.Combine(Folder, $"{migrationId}.{direction}.sql");

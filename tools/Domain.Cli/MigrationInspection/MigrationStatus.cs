@@ -40,7 +40,7 @@ internal static class MigrationStatus
     public static async Task<MigrationStatusReport> ReadAsync(string connectionString, CancellationToken cancellationToken = default)
     {
         await using var context = MigrationsDbContextFactory.Create(connectionString);
-        var migrator = (LoggingMigrator)context.GetService<IMigrator>();
+        var migrator = (LockingLoggingMigrator)context.GetService<IMigrator>();
         var applied = (await context.Database.GetAppliedMigrationsAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
         var logged = await LastLoggedAsync(connectionString, cancellationToken);
 

@@ -11,12 +11,14 @@ using Npgsql;
 namespace Domain.Persistence.MigrationSafety;
 
 /// <summary>
-/// EF's migrator with a log: each step it really applies or reverts (inside EF's migration lock) gets a
-/// <c>running</c> row on a separate connection first; the step's own transaction turns it into <c>completed</c> or
-/// <c>rolled_back</c>; a failure turns it into <c>failed</c> with the error. Used by <c>domain migrate</c> and by
-/// migration bundles alike, since both build the migrating context through <see cref="MigrationsDbContextFactory"/>.
+/// EF's migrator, with the run lock and the log. A run holds <see cref="MigrationRunLock"/> from before it reads the
+/// history until it ends, so runs started together apply each migration once. Each step it really applies or reverts
+/// gets a <c>running</c> row in <see cref="MigrationLog"/> on a separate connection first; the step's own transaction
+/// turns it into <c>completed</c> or <c>rolled_back</c>; a failure turns it into <c>failed</c> with the error. Used by
+/// <c>domain migrate</c> and by migration bundles alike, since both build the migrating context through
+/// <see cref="MigrationsDbContextFactory"/>.
 /// </summary>
-public sealed class LoggingMigrator : Migrator
+public sealed class LockingLoggingMigrator : Migrator
 {
     private readonly IRelationalConnection _connection;
     private readonly IRawSqlCommandBuilder _rawSqlCommandBuilder;
@@ -26,17 +28,9 @@ public sealed class LoggingMigrator : Migrator
     private readonly IDatabaseProvider _databaseProvider;
     private readonly List<long> _openSteps = [];
     private Guid? _runId;
-    private NpgsqlConnection? _runLock;
+    private MigrationRunLock? _runLock;
 
-    /// <summary>
-    /// The key of the session-level advisory lock a run holds from before it reads the history until it ends. EF's
-    /// own lock (<c>LOCK TABLE</c> on the history) lasts one transaction, and EF runs one transaction per migration
-    /// without reading the history again: with two pending migrations, a run started together with this one could
-    /// apply the second while this one waited, and this one would then apply it again.
-    /// </summary>
-    public const long RunLockKey = 0x646f6d61696e; // "domain"
-
-    public LoggingMigrator(
+    public LockingLoggingMigrator(
         IMigrationsAssembly migrationsAssembly,
         IHistoryRepository historyRepository,
         IDatabaseCreator databaseCreator,
@@ -185,19 +179,12 @@ public sealed class LoggingMigrator : Migrator
     {
         _runId = Guid.CreateVersion7();
         _openSteps.Clear();
-        _runLock = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_connection.ConnectionString) { Pooling = false }.ConnectionString);
-        _runLock.Open();
-        using (var command = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", _runLock))
-        {
-            command.Parameters.AddWithValue("key", RunLockKey);
-            command.ExecuteNonQuery();
-        }
+        _runLock = MigrationRunLock.Acquire(_connection.ConnectionString);
 
         using var connection = OpenLogConnection();
         MigrationLog.EnsureCreatedAsync(connection).GetAwaiter().GetResult();
     }
 
-    /// <summary>Closing the unpooled lock connection ends its session, which releases the advisory lock.</summary>
     private void EndRun()
     {
         _runId = null;
