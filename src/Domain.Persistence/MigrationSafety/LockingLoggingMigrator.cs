@@ -153,6 +153,7 @@ public sealed class LockingLoggingMigrator : Migrator
     /// <summary>
     /// Npgsql caches the database's types per data source; a migration that creates or drops an enum would leave
     /// that cache stale for every later connection with the same connection string (enum unknown, or an old OID).
+    /// The one place this process reloads them after migrating: bundles, <c>domain migrate</c> and provisioning alike.
     /// </summary>
     private void ReloadTypesIfChanged()
     {
