@@ -132,7 +132,7 @@ public sealed class LockingLoggingMigrator : Migrator
         }
 
         var checksum = MigrationScript.ChecksumOf(MigrationScript.TextOf(commands));
-        var logId = StartStep(migration.GetId(), "up", checksum);
+        var logId = StartStep(migration.GetId(), MigrationLog.Up, checksum);
         return [.. commands, FinishCommand(logId, MigrationLogStatus.Completed)];
     }
 
@@ -146,7 +146,7 @@ public sealed class LockingLoggingMigrator : Migrator
             return commands;
         }
 
-        var logId = StartStep(migration.GetId(), "down", checksum: null);
+        var logId = StartStep(migration.GetId(), MigrationLog.Down, checksum: null);
         return [.. commands, FinishCommand(logId, MigrationLogStatus.RolledBack)];
     }
 
@@ -199,12 +199,13 @@ public sealed class LockingLoggingMigrator : Migrator
         using var command = new NpgsqlCommand(
             $"""
             INSERT INTO {MigrationLog.Table} (run_id, migration_id, direction, status, client_machine, tool, checksum)
-            VALUES (@run, @migration, @direction, 'running', @machine, @tool, @checksum)
+            VALUES (@run, @migration, @direction, @running, @machine, @tool, @checksum)
             RETURNING id
             """, connection);
         command.Parameters.AddWithValue("run", _runId!.Value);
         command.Parameters.AddWithValue("migration", migrationId);
         command.Parameters.AddWithValue("direction", direction);
+        command.Parameters.AddWithValue("running", MigrationLogStatus.Running.ToText());
         command.Parameters.AddWithValue("machine", Environment.MachineName);
         command.Parameters.AddWithValue("tool", AppDomain.CurrentDomain.FriendlyName);
         command.Parameters.AddWithValue("checksum", (object?)checksum ?? DBNull.Value);
@@ -232,10 +233,12 @@ public sealed class LockingLoggingMigrator : Migrator
             using var command = new NpgsqlCommand(
                 $"""
                 UPDATE {MigrationLog.Table}
-                   SET status = 'failed', finished_at = clock_timestamp(), error = @error,
+                   SET status = @failed, finished_at = clock_timestamp(), error = @error,
                        duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::integer
-                 WHERE id = ANY(@ids) AND status = 'running'
+                 WHERE id = ANY(@ids) AND status = @running
                 """, connection);
+            command.Parameters.AddWithValue("failed", MigrationLogStatus.Failed.ToText());
+            command.Parameters.AddWithValue("running", MigrationLogStatus.Running.ToText());
             command.Parameters.AddWithValue("error", Describe(exception));
             command.Parameters.AddWithValue("ids", _openSteps.ToArray());
             command.ExecuteNonQuery();

@@ -2,16 +2,6 @@ using Npgsql;
 
 namespace Domain.Persistence.MigrationSafety;
 
-/// <summary>Status of one migration step in <c>domain_ops.migration_logs</c> (seed 003).</summary>
-public enum MigrationLogStatus
-{
-    Pending,
-    Running,
-    Completed,
-    Failed,
-    RolledBack,
-}
-
 /// <summary>
 /// The migration log, outside <c>public</c>: every migration step any run applies or reverts, with who ran it, how
 /// long it took and the error if any. Written on its own connection, so a failed migration's rollback does not
@@ -22,6 +12,12 @@ public static class MigrationLog
 {
     public const string Table = $"{DatabaseSchemas.Operations}.migration_logs";
 
+    /// <summary>The <c>direction</c> of a step that applies a migration.</summary>
+    public const string Up = "up";
+
+    /// <summary>The <c>direction</c> of a step that reverts a migration.</summary>
+    public const string Down = "down";
+
     internal static readonly string CreateSql = $$"""
         SELECT pg_advisory_xact_lock(hashtext('{{Table}}'));
         CREATE SCHEMA IF NOT EXISTS {{DatabaseSchemas.Operations}};
@@ -30,8 +26,8 @@ public static class MigrationLog
             id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
             run_id uuid NOT NULL,
             migration_id text NOT NULL,
-            direction text NOT NULL CHECK (direction IN ('up', 'down')),
-            status text NOT NULL CHECK (status IN ('pending', 'running', 'completed', 'failed', 'rolled_back')),
+            direction text NOT NULL CHECK (direction IN ('{{Up}}', '{{Down}}')),
+            status text NOT NULL CHECK (status IN ({{string.Join(", ", MigrationLogStatusText.All.Select(s => $"'{s.ToText()}'"))}})),
             started_at timestamptz NOT NULL DEFAULT clock_timestamp(),
             finished_at timestamptz,
             duration_ms integer,
@@ -51,7 +47,7 @@ public static class MigrationLog
     {
         return $"""
             UPDATE {Table}
-               SET status = '{ToText(status)}', finished_at = clock_timestamp(),
+               SET status = '{status.ToText()}', finished_at = clock_timestamp(),
                    duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::integer
              WHERE id = {logId};
             """;
@@ -67,26 +63,4 @@ public static class MigrationLog
 
         await transaction.CommitAsync(cancellationToken);
     }
-
-    /// <summary>How <paramref name="status"/> is written in the log's <c>status</c> column.</summary>
-    public static string ToText(MigrationLogStatus status) => status switch
-    {
-        MigrationLogStatus.Pending => "pending",
-        MigrationLogStatus.Running => "running",
-        MigrationLogStatus.Completed => "completed",
-        MigrationLogStatus.Failed => "failed",
-        MigrationLogStatus.RolledBack => "rolled_back",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
-    };
-
-    /// <summary>The status a log row's <c>status</c> column holds.</summary>
-    public static MigrationLogStatus ParseStatus(string text) => text switch
-    {
-        "pending" => MigrationLogStatus.Pending,
-        "running" => MigrationLogStatus.Running,
-        "completed" => MigrationLogStatus.Completed,
-        "failed" => MigrationLogStatus.Failed,
-        "rolled_back" => MigrationLogStatus.RolledBack,
-        _ => throw new InvalidOperationException($"Unknown migration log status '{text}'."),
-    };
 }

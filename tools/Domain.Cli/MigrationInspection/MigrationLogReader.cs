@@ -49,7 +49,7 @@ internal static class MigrationLogReader
                 reader.GetGuid(1),
                 reader.GetString(2),
                 reader.GetString(3),
-                MigrationLog.ParseStatus(reader.GetString(4)),
+                MigrationLogStatusText.Parse(reader.GetString(4)),
                 reader.GetFieldValue<DateTimeOffset>(5),
                 reader.IsDBNull(6) ? null : reader.GetInt32(6),
                 reader.GetString(7),

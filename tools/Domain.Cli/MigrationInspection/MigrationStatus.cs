@@ -62,7 +62,7 @@ internal static class MigrationStatus
         var result = new Dictionary<string, (string?, MigrationLogStatus?)>(StringComparer.Ordinal);
         foreach (var entry in (await MigrationLogReader.ReadAsync(connectionString, 10_000, cancellationToken)).Reverse())
         {
-            var checksum = entry is { Direction: "up", Status: MigrationLogStatus.Completed } ? entry.Checksum : result.GetValueOrDefault(entry.MigrationId).Item1;
+            var checksum = entry is { Direction: MigrationLog.Up, Status: MigrationLogStatus.Completed } ? entry.Checksum : result.GetValueOrDefault(entry.MigrationId).Item1;
             result[entry.MigrationId] = (checksum, entry.Status);
         }
 
