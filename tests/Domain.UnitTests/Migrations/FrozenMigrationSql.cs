@@ -71,8 +71,8 @@ internal static class FrozenMigrationSql
         """;
 
     public static string Orphaned(string file) => $"""
-        {FolderInRepository}/{file} is the frozen SQL of no migration. If its migration was removed (dotnet ef migrations
-        remove), delete the file; if it was renamed, rename the file to the new migration id.
+        {FolderInRepository}/{file} is the frozen SQL of no migration.
+        If its migration was removed (dotnet ef migrations remove), delete the file; if it was renamed, rename the file.
         """;
 
     private static string FirstDifference(string frozen, string generated)
