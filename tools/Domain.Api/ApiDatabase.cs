@@ -19,20 +19,20 @@ internal static class ApiDatabase
     {
         if (!string.IsNullOrWhiteSpace(configuration["connection"]))
         {
-            configuration[ConnectionKey] = DatabaseUrl.Normalize(configuration["connection"]!);
+            configuration[ConnectionKey] = ConnectionStringResolver.Normalize(configuration["connection"]!);
             return "--connection";
         }
 
         if (!string.IsNullOrWhiteSpace(configuration[ConnectionKey]))
         {
-            configuration[ConnectionKey] = DatabaseUrl.Normalize(configuration[ConnectionKey]!);
+            configuration[ConnectionKey] = ConnectionStringResolver.Normalize(configuration[ConnectionKey]!);
             return ConnectionKey;
         }
 
-        if (!string.IsNullOrWhiteSpace(configuration[DatabaseUrl.DatabaseUrlVariable]))
+        if (!string.IsNullOrWhiteSpace(configuration[ConnectionStringResolver.DatabaseUrlVariable]))
         {
-            configuration[ConnectionKey] = DatabaseUrl.Normalize(configuration[DatabaseUrl.DatabaseUrlVariable]!);
-            return DatabaseUrl.DatabaseUrlVariable;
+            configuration[ConnectionKey] = ConnectionStringResolver.Normalize(configuration[ConnectionStringResolver.DatabaseUrlVariable]!);
+            return ConnectionStringResolver.DatabaseUrlVariable;
         }
 
         await using var database = await DatabaseProvisioner.ProvisionAsync(
