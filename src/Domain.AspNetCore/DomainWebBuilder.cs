@@ -23,6 +23,7 @@ public sealed class DomainWebBuilder
         Authentication = authentication;
     }
 
+    /// <summary>The application's services.</summary>
     public IServiceCollection Services { get; }
 
     /// <summary>The authentication builder, with <see cref="DomainAuthentication.Scheme"/> as the default scheme.</summary>
