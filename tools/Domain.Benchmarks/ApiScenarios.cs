@@ -13,6 +13,7 @@ using Mapster;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -23,10 +24,11 @@ namespace Domain.Benchmarks;
 
 /// <summary>
 /// GET /sessions/{id} through HTTP for a signed-in user (an ES256 token verified against the project's keys, as
-/// Supabase issues them), three ways in the same process, on the same host and client: the API's endpoint
+/// Supabase issues them), in the same process, on the same host and client: the API's endpoint
 /// (<see cref="SessionStore.GetAsync"/>, EF with the claims interceptors); the same route and token work with the read
 /// done by raw Npgsql (the claims statement and the same snapshot SQL in one prepared batch, mapped to the same DTO);
-/// and the token work alone, no database. Kestrel on 127.0.0.1, a real HttpClient.
+/// the token work alone; the token work with the same body from memory; and the store's read without HTTP. Kestrel on
+/// 127.0.0.1, a real HttpClient.
 /// </summary>
 [BenchmarkCategory("GET /sessions/{id} through the API")]
 public class ApiReadById : Scenario
@@ -45,8 +47,29 @@ public class ApiReadById : Scenario
     [Benchmark(Baseline = true)]
     public Task<int> ApiRawNpgsql() => GetAsync(user => $"/bench/raw/sessions/{user.Sessions[^1]}");
 
+    /// <summary>The raw read, except that it is not given the request's cancellation token.</summary>
+    [Benchmark]
+    public Task<int> ApiRawNpgsqlWithoutRequestAborted() => GetAsync(user => $"/bench/raw-uncancellable/sessions/{user.Sessions[^1]}");
+
     [Benchmark]
     public Task<int> TokenOnly() => GetAsync(_ => "/bench/caller");
+
+    /// <summary>The same token work and the same response body, served from memory: what HTTP, the token and JSON cost.</summary>
+    [Benchmark]
+    public Task<int> TokenAndCachedBody() => GetAsync(user => $"/bench/cached/sessions/{user.Sessions[^1]}");
+
+    /// <summary>The API's endpoint, except that the store is not given the request's cancellation token.</summary>
+    [Benchmark]
+    public Task<int> ApiStoreWithoutRequestAborted() => GetAsync(user => $"/bench/uncancellable/sessions/{user.Sessions[^1]}");
+
+    /// <summary>The store's read alone, in the same process, without HTTP or a token.</summary>
+    [Benchmark]
+    public async Task<int> StoreWithoutHttp()
+    {
+        var user = NextUser();
+        var details = await _host.Sessions.GetAsync(Caller.User(user.Id), user.Sessions[^1]);
+        return details?.Revisions.Count ?? throw new InvalidOperationException("RLS hid the user's own session.");
+    }
 
     private async Task<int> GetAsync(Func<BenchUser, string> path)
     {
@@ -79,6 +102,8 @@ internal sealed class ApiBenchmarkHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    public SessionStore Sessions => _app.Services.GetRequiredService<SessionStore>();
+
     public string TokenOf(Guid userId) => _tokens[userId];
 
     public static async Task<ApiBenchmarkHost> StartAsync(BenchmarkDatabase database)
@@ -101,6 +126,13 @@ internal sealed class ApiBenchmarkHost : IAsyncDisposable
         var rawSource = NpgsqlDataSource.Create(DomainDbContextOptions.Tuned(database.AppConnectionString + BenchmarkDatabase.ConnectionSettings));
         app.MapGet("/auth/v1/.well-known/jwks.json", () => Results.Text(jwks, "application/json"));
         app.MapGet("/bench/caller", (Caller caller) => Results.Ok(new { caller = caller.UserId })).RequireAuthorization();
+        var cached = new System.Collections.Concurrent.ConcurrentDictionary<Guid, SessionDetailsDto>();
+        app.MapGet("/bench/cached/sessions/{id:guid}", async (Guid id, Caller caller, SessionStore sessions) =>
+            Results.Ok(cached.TryGetValue(id, out var dto) ? dto : cached[id] = (await sessions.GetAsync(caller, id))!)).RequireAuthorization();
+        app.MapGet("/bench/uncancellable/sessions/{id:guid}", async (Guid id, Caller caller, SessionStore sessions) =>
+            Results.Ok(await sessions.GetAsync(caller, id))).RequireAuthorization();
+        app.MapGet("/bench/raw-uncancellable/sessions/{id:guid}", (Guid id, Caller caller, TypeAdapterConfig mapping)
+            => ReadRawAsync(rawSource, mapping, caller.UserId!.Value, id, CancellationToken.None)).RequireAuthorization();
         app.MapGet("/bench/raw/sessions/{id:guid}", (Guid id, Caller caller, TypeAdapterConfig mapping, CancellationToken ct)
             => ReadRawAsync(rawSource, mapping, caller.UserId!.Value, id, ct)).RequireAuthorization();
         await app.StartAsync();
