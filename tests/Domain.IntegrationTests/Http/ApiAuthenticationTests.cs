@@ -119,6 +119,7 @@ public sealed class ApiAuthenticationTests(MigratedDatabase database) : ApiTest(
     [InlineData("issuer")]
     [InlineData("audience")]
     [InlineData("secret")]
+    [InlineData("role")]
     public async Task TokenThatFailsACheck_IsRefused(string what)
     {
         var alice = await Database.CreateUserAsync();
@@ -126,7 +127,8 @@ public sealed class ApiAuthenticationTests(MigratedDatabase database) : ApiTest(
         {
             "issuer" => TokenFor(alice, adjust: c => c with { Issuer = "https://someone-else.supabase.co/auth/v1" }),
             "audience" => TokenFor(alice, adjust: c => c with { Audience = "anon" }),
-            _ => TokenFor(alice, TestSigningKey.Hs256("another-secret-that-is-also-long-enough-to-use")),
+            "secret" => TokenFor(alice, TestSigningKey.Hs256("another-secret-that-is-also-long-enough-to-use")),
+            _ => TokenFor(alice, adjust: c => c with { Role = "supabase_admin" }),
         };
 
         await AssertRefusedAsync(await Client(token).GetAsync("/sessions"), "invalid_token");
