@@ -3,7 +3,7 @@ using System.Globalization;
 using Domain.Conversations;
 using Domain.Persistence.Commands;
 using Domain.Persistence.Errors;
-using Domain.Persistence.Migrating;
+using Domain.Persistence.MigrationSafety;
 using Domain.Persistence.Rls;
 using Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
@@ -103,7 +103,7 @@ public static class DomainDbContextOptions
         this DbContextOptionsBuilder<DomainDbContext> builder, string connectionString)
     {
         return builder
-            .ReplaceService<IMigrator, LoggingMigrator>()
+            .ReplaceService<IMigrator, LockingLoggingMigrator>()
             .UseNpgsql(connectionString, npgsql =>
             {
                 PostgresEnums.Map(npgsql);

@@ -18,7 +18,7 @@ public sealed class MigrationsDbContextFactory : IDesignTimeDbContextFactory<Dom
     /// <inheritdoc />
     public DomainDbContext CreateDbContext(string[] args)
     {
-        var connectionString = DatabaseUrl.ResolveConnectionString(explicitConnection: null) ?? DesignTimePlaceholder;
+        var connectionString = ConnectionStringResolver.Resolve(explicitConnection: null) ?? DesignTimePlaceholder;
         return Create(connectionString);
     }
 

@@ -81,7 +81,7 @@ internal static class CliConnection
             throw new InvalidOperationException("--connection was given without a connection string.");
         }
 
-        var connectionString = DatabaseUrl.ResolveConnectionString(explicitConnection);
+        var connectionString = ConnectionStringResolver.Resolve(explicitConnection);
         if (connectionString is not null)
         {
             ConnectionStrings.EnsureUsable(connectionString);
@@ -97,8 +97,8 @@ internal static class CliConnection
             return "--connection";
         }
 
-        return string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(DatabaseUrl.ConnectionStringVariable))
-            ? DatabaseUrl.DatabaseUrlVariable
-            : DatabaseUrl.ConnectionStringVariable;
+        return string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ConnectionStringResolver.ConnectionStringVariable))
+            ? ConnectionStringResolver.DatabaseUrlVariable
+            : ConnectionStringResolver.ConnectionStringVariable;
     }
 }

@@ -2,7 +2,6 @@ using Domain.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql;
 
 namespace Domain.DevDatabase;
 
@@ -14,7 +13,8 @@ public sealed record MigrationRun(IReadOnlyList<string> Applied, IReadOnlyList<s
 
 /// <summary>
 /// Applies migrations with the migrator the bundles ship (<see cref="MigrationsDbContextFactory"/>, which logs every
-/// step), through the schema owner's connection, and says what changed. Provisioning and <c>domain migrate</c>,
+/// step and reloads Npgsql's types after a run that changed anything), through the schema owner's connection, and says
+/// what changed. Provisioning and <c>domain migrate</c>,
 /// <c>domain rollback</c> use it.
 /// </summary>
 public static class SchemaMigrator
@@ -41,14 +41,6 @@ public static class SchemaMigrator
         var after = (await context.Database.GetAppliedMigrationsAsync(ct)).ToList();
         var applied = after.Except(before, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var reverted = before.Except(after, StringComparer.Ordinal).OrderDescending(StringComparer.Ordinal).ToList();
-
-        // Npgsql caches the database's types per data source, which later contexts of this process share; a migration
-        // that created or dropped a type (the session_status enum) would otherwise be invisible to them.
-        if ((applied.Count > 0 || reverted.Count > 0) && context.Database.GetDbConnection() is NpgsqlConnection connection)
-        {
-            await connection.OpenAsync(ct);
-            await connection.ReloadTypesAsync(ct);
-        }
 
         return new MigrationRun(applied, reverted, before);
     }

@@ -1,5 +1,5 @@
 ﻿using System;
-using Domain.Persistence.MigrationSql;
+using Domain.Persistence.Migrations.Sql;
 using Domain.Sessions;
 using Microsoft.EntityFrameworkCore.Migrations;
 

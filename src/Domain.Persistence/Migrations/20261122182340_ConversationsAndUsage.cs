@@ -1,6 +1,6 @@
 ﻿using System;
 using Domain.Conversations;
-using Domain.Persistence.MigrationSql;
+using Domain.Persistence.Migrations.Sql;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
@@ -163,8 +163,8 @@ namespace Domain.Persistence.Migrations
             // Usage is metered by the backend (service role); a user reads their own and can neither write nor erase it.
             migrationBuilder.EnableLedgerRls("usage_logs");
 
-            migrationBuilder.CreateSecurityInvokerView("conversation_summary", ConversationSql.ConversationSummary);
-            migrationBuilder.CreateSecurityInvokerView("user_usage_summary", ConversationSql.UserUsageSummary);
+            migrationBuilder.CreateSecurityInvokerView("conversation_summary", ConversationViews.ConversationSummary);
+            migrationBuilder.CreateSecurityInvokerView("user_usage_summary", ConversationViews.UserUsageSummary);
 
             migrationBuilder.AddToRealtime("conversations");
             migrationBuilder.AddToRealtime("messages");

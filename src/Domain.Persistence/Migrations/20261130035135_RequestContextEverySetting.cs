@@ -1,4 +1,4 @@
-using Domain.Persistence.MigrationSql;
+using Domain.Persistence.Migrations.Sql;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable

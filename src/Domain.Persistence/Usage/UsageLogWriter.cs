@@ -30,9 +30,8 @@ namespace Domain.Persistence.Usage;
 /// that committed after the look-up), the batch is retried once more without the stored ids. So a record is
 /// never stored twice and never left out: the first row committed under an id is the one kept.</para>
 /// <para>Why not <c>COPY</c> into a temporary table and <c>INSERT ... ON CONFLICT (id) DO NOTHING</c> on every batch:
-/// measured with the benchmarks' ingest scenario (10,000 rows per batch, loopback, 2 cores, quick run), that costs
-/// about 87 ms per batch against about 60 ms for this writer's plain COPY (1.6×), on every batch, to protect against
-/// a failure that is rare. The look-up costs about 1.5 ms per 10,000 rows and is only paid on a retry.</para>
+/// it costs every batch markedly more than a plain COPY to protect against a failure that is rare, while the look-up
+/// of stored ids is only paid on a retry (the figures are in docs/benchmarks.md, "IngestAlternatives").</para>
 /// </remarks>
 public sealed class UsageLogWriter : ILedgerWriter<UsageRecord>
 {

@@ -1,6 +1,7 @@
+using Domain.Cli.MigrationInspection;
 using Domain.IntegrationTests.Infrastructure;
 using Domain.Persistence;
-using Domain.Persistence.Migrating;
+using Domain.Persistence.MigrationSafety;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -28,7 +29,7 @@ public sealed class MigrationSafetyTests
         await using var check = MigrationsDbContextFactory.Create(connection);
         var migrations = check.Database.GetMigrations().ToList();
         Assert.Equal(migrations, await check.Database.GetAppliedMigrationsAsync());
-        var log = await MigrationLog.ReadAsync(connection, 100);
+        var log = await MigrationLogReader.ReadAsync(connection, 100);
         Assert.Equal(migrations.Count, log.Count);
         Assert.All(log, entry => Assert.Equal(MigrationLogStatus.Completed, entry.Status));
         Assert.Equal(migrations.Order(), log.Select(e => e.MigrationId).Order());
@@ -49,7 +50,7 @@ public sealed class MigrationSafetyTests
         Assert.Contains("session_drafts", result.Error, StringComparison.Ordinal);
         Assert.Equal(Without(before, "domain_ops"), Without(await SchemaFingerprint.ReadAsync(connection), "domain_ops"));
         Assert.Equal(7, await TestServer.ScalarAsync<int>(connection, "SELECT id FROM public.session_drafts"));
-        var entry = Assert.Single(await MigrationLog.ReadAsync(connection, 10));
+        var entry = Assert.Single(await MigrationLogReader.ReadAsync(connection, 10));
         Assert.Equal(MigrationLogStatus.Failed, entry.Status);
         Assert.Contains("already exists", entry.Error, StringComparison.Ordinal);
         Assert.NotNull(entry.DurationMs);
@@ -110,7 +111,7 @@ public sealed class MigrationSafetyTests
         var rolledBack = await CliRunner.RunAsync("rollback", "--to", "0", "--yes", "--connection", connection);
         Assert.True(rolledBack.ExitCode == 0, rolledBack.Error);
         Assert.Equal(0L, await TestServer.ScalarAsync<long>(connection, "SELECT count(*) FROM domain_ops.\"__EFMigrationsHistory\""));
-        var log = await MigrationLog.ReadAsync(connection, 10);
+        var log = await MigrationLogReader.ReadAsync(connection, 10);
         Assert.Equal(MigrationLogStatus.RolledBack, log[0].Status);
         Assert.Equal("down", log[0].Direction);
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Domain.Persistence.Migrating;
+using Domain.Cli.MigrationInspection;
 
 namespace Domain.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
+using Domain.Cli.MigrationInspection;
 using Domain.DevDatabase;
-using Domain.Persistence.Migrating;
 
 namespace Domain.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using Domain.Persistence.Migrating;
+using Domain.Cli.MigrationInspection;
+using Domain.Persistence.MigrationSafety;
 
 namespace Domain.Cli.Commands;
 
@@ -32,7 +33,7 @@ internal static class StatusCommand
                 { EditedSinceApplied: true } => "EDITED since applied (checksum differs)",
                 { Applied: true, AppliedChecksum: null } => "applied (no checksum logged)",
                 { Applied: true } => "applied, checksum ok",
-                _ => "pending",
+                _ => MigrationLogStatus.Pending.ToText(),
             };
             CliOutput.Line($"{migration.Id,-48} {state}");
         }
@@ -54,7 +55,7 @@ internal static class StatusCommand
             }
         }
 
-        var log = await MigrationLog.ReadAsync(database.OwnerConnectionString, limit: 10, ct);
+        var log = await MigrationLogReader.ReadAsync(database.OwnerConnectionString, limit: 10, ct);
         if (log.Count > 0)
         {
             CliOutput.Blank();
@@ -62,17 +63,11 @@ internal static class StatusCommand
             foreach (var entry in log)
             {
                 var duration = entry.DurationMs is { } ms ? $"{ms} ms" : "-";
-                CliOutput.Line($"{entry.StartedAt:u}  {entry.MigrationId,-40} {entry.Direction,-4} {MigrationLogText(entry.Status),-11} "
+                CliOutput.Line($"{entry.StartedAt:u}  {entry.MigrationId,-40} {entry.Direction,-4} {entry.Status.ToText(),-11} "
                     + $"{duration,8}  {entry.DatabaseRole}@{entry.ClientHost} via {entry.Tool}{(entry.Error is null ? string.Empty : "  " + entry.Error)}");
             }
         }
 
         return report.IsClean ? 0 : 2;
     }
-
-    private static string MigrationLogText(MigrationLogStatus status) => status switch
-    {
-        MigrationLogStatus.RolledBack => "rolled_back",
-        _ => status.ToString().ToLowerInvariant(),
-    };
 }

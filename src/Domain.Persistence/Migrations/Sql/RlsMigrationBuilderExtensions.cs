@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace Domain.Persistence.MigrationSql;
+namespace Domain.Persistence.Migrations.Sql;
 
 /// <summary>Commands a table's owner may run on their own rows.</summary>
 [Flags]
@@ -21,7 +21,7 @@ public enum OwnerCommands
 /// row and write only their own. <c>anon</c> may select, but no policy admits it, so it reads no row;
 /// <c>service_role</c> bypasses RLS. Grants are explicit, revoking whatever a project granted by default.
 /// </summary>
-public static class RlsSql
+public static class RlsMigrationBuilderExtensions
 {
     private const string IsOwner = "(SELECT auth.uid()) = user_id";
     private const string IsAdmin = "((SELECT auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'";

@@ -1,12 +1,14 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Domain.Persistence;
+using Domain.Persistence.MigrationSafety;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Migrations.Operations;
 
-namespace Domain.Persistence.Migrating;
+namespace Domain.Cli.MigrationInspection;
 
 /// <summary>How bad a lint finding is.</summary>
-public enum LintSeverity
+internal enum LintSeverity
 {
     /// <summary>Worth a look; does not fail the lint.</summary>
     Warning,
@@ -19,14 +21,14 @@ public enum LintSeverity
 }
 
 /// <summary>One thing the linter found in a migration's Up.</summary>
-public sealed record LintFinding(string MigrationId, LintSeverity Severity, string Rule, string Message);
+internal sealed record LintFinding(string MigrationId, LintSeverity Severity, string Rule, string Message);
 
 /// <summary>
 /// Checks migrations for changes that lose data or lock tables, which EF Core does not: dropping or renaming a
 /// table or column, narrowing a column (shorter, another type, newly NOT NULL), destructive raw SQL, and index
 /// builds on existing tables that block writes while they run.
 /// </summary>
-public static partial class MigrationLinter
+internal static partial class MigrationLinter
 {
     /// <summary>Every migration this project ships, oldest first.</summary>
     public static IReadOnlyList<Migration> ShippedMigrations()

@@ -1,14 +1,14 @@
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace Domain.Persistence.MigrationSql;
+namespace Domain.Persistence.Migrations.Sql;
 
-/// <summary>The Conversation aggregate's triggers and the views over conversations and usage.</summary>
-public static class ConversationSql
+/// <summary>The Conversation aggregate's triggers.</summary>
+public static class ConversationMigrationBuilderExtensions
 {
     /// <summary>
     /// Keeps <c>conversations.message_count</c>, <c>last_message_at</c> and <c>last_sequence</c> exact whoever writes
     /// messages. Deferred to commit and SECURITY DEFINER, for the reasons given on
-    /// <see cref="TriggerSql.CreateSessionCounterTriggers"/>.
+    /// <see cref="TriggerMigrationBuilderExtensions.CreateSessionCounterTriggers"/>.
     /// </summary>
     public static void CreateConversationCounterTriggers(this MigrationBuilder migrationBuilder)
     {
@@ -49,33 +49,4 @@ public static class ConversationSql
             DROP FUNCTION IF EXISTS {DatabaseSchemas.Private}.maintain_conversation_counters();
             """);
     }
-
-    /// <summary>Seed 001's <c>chat_sessions_summary</c>: conversations with their message counts and token totals.</summary>
-    public const string ConversationSummary = """
-        SELECT c.id,
-               c.user_id,
-               c.session_id,
-               c.title,
-               c.message_count,
-               c.last_message_at,
-               (SELECT coalesce(sum(m.token_count), 0) FROM public.messages m WHERE m.conversation_id = c.id)::bigint AS total_tokens,
-               c.archived_at IS NOT NULL AS is_archived,
-               c.created_at,
-               c.updated_at
-          FROM public.conversations c
-        """;
-
-    /// <summary>Seed 001's <c>user_usage_summary</c>: per user and service, calls, tokens and cost.</summary>
-    public const string UserUsageSummary = """
-        SELECT u.user_id,
-               u.service,
-               count(*) AS calls,
-               sum(u.input_tokens)::bigint AS input_tokens,
-               sum(u.output_tokens)::bigint AS output_tokens,
-               sum(u.cost_usd) AS cost_usd,
-               min(u.occurred_at) AS first_call_at,
-               max(u.occurred_at) AS last_call_at
-          FROM public.usage_logs u
-         GROUP BY u.user_id, u.service
-        """;
 }

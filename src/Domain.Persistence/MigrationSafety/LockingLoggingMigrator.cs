@@ -8,15 +8,17 @@ using Microsoft.EntityFrameworkCore.Migrations.Internal;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
-namespace Domain.Persistence.Migrating;
+namespace Domain.Persistence.MigrationSafety;
 
 /// <summary>
-/// EF's migrator with a log: each step it really applies or reverts (inside EF's migration lock) gets a
-/// <c>running</c> row on a separate connection first; the step's own transaction turns it into <c>completed</c> or
-/// <c>rolled_back</c>; a failure turns it into <c>failed</c> with the error. Used by <c>domain migrate</c> and by
-/// migration bundles alike, since both build the migrating context through <see cref="MigrationsDbContextFactory"/>.
+/// EF's migrator, with the run lock and the log. A run holds <see cref="MigrationRunLock"/> from before it reads the
+/// history until it ends, so runs started together apply each migration once. Each step it really applies or reverts
+/// gets a <c>running</c> row in <see cref="MigrationLog"/> on a separate connection first; the step's own transaction
+/// turns it into <c>completed</c> or <c>rolled_back</c>; a failure turns it into <c>failed</c> with the error. Used by
+/// <c>domain migrate</c> and by migration bundles alike, since both build the migrating context through
+/// <see cref="MigrationsDbContextFactory"/>.
 /// </summary>
-public sealed class LoggingMigrator : Migrator
+public sealed class LockingLoggingMigrator : Migrator
 {
     private readonly IRelationalConnection _connection;
     private readonly IRawSqlCommandBuilder _rawSqlCommandBuilder;
@@ -26,17 +28,9 @@ public sealed class LoggingMigrator : Migrator
     private readonly IDatabaseProvider _databaseProvider;
     private readonly List<long> _openSteps = [];
     private Guid? _runId;
-    private NpgsqlConnection? _runLock;
+    private MigrationRunLock? _runLock;
 
-    /// <summary>
-    /// The key of the session-level advisory lock a run holds from before it reads the history until it ends. EF's
-    /// own lock (<c>LOCK TABLE</c> on the history) lasts one transaction, and EF runs one transaction per migration
-    /// without reading the history again: with two pending migrations, a run started together with this one could
-    /// apply the second while this one waited, and this one would then apply it again.
-    /// </summary>
-    public const long RunLockKey = 0x646f6d61696e; // "domain"
-
-    public LoggingMigrator(
+    public LockingLoggingMigrator(
         IMigrationsAssembly migrationsAssembly,
         IHistoryRepository historyRepository,
         IDatabaseCreator databaseCreator,
@@ -107,12 +101,25 @@ public sealed class LoggingMigrator : Migrator
         }
     }
 
-    /// <summary>The checksum of <paramref name="migrationId"/> as a run would record it (see <see cref="MigrationLog.Checksum"/>).</summary>
-    public string ChecksumOf(string migrationId)
+    /// <summary>
+    /// The SQL <paramref name="migrationId"/> runs when it is applied and when it is reverted (see <see cref="MigrationScript"/>),
+    /// generated the way a run generates it, without running anything.
+    /// </summary>
+    public MigrationScript ScriptOf(string migrationId)
     {
-        var type = _migrationsAssembly.Migrations[migrationId];
-        var migration = _migrationsAssembly.CreateMigration(type, _databaseProvider.Name);
-        return MigrationLog.Checksum(base.GenerateUpSql(migration, MigrationsSqlGenerationOptions.Default).Select(c => c.CommandText));
+        var ids = _migrationsAssembly.Migrations.Keys.Order(StringComparer.Ordinal).ToList();
+        var index = ids.IndexOf(migrationId);
+        if (index < 0)
+        {
+            throw new ArgumentException($"There is no migration {migrationId}.", nameof(migrationId));
+        }
+
+        var migration = CreateMigration(ids[index]);
+        var previous = index == 0 ? null : CreateMigration(ids[index - 1]);
+        return new MigrationScript(
+            migrationId,
+            MigrationScript.TextOf(base.GenerateUpSql(migration, MigrationsSqlGenerationOptions.Default)),
+            MigrationScript.TextOf(base.GenerateDownSql(migration, previous, MigrationsSqlGenerationOptions.Default)));
     }
 
     /// <inheritdoc />
@@ -124,8 +131,8 @@ public sealed class LoggingMigrator : Migrator
             return commands;
         }
 
-        var checksum = MigrationLog.Checksum(commands.Select(c => c.CommandText));
-        var logId = StartStep(migration.GetId(), "up", checksum);
+        var checksum = MigrationScript.ChecksumOf(MigrationScript.TextOf(commands));
+        var logId = StartStep(migration.GetId(), MigrationLog.Up, checksum);
         return [.. commands, FinishCommand(logId, MigrationLogStatus.Completed)];
     }
 
@@ -139,13 +146,14 @@ public sealed class LoggingMigrator : Migrator
             return commands;
         }
 
-        var logId = StartStep(migration.GetId(), "down", checksum: null);
+        var logId = StartStep(migration.GetId(), MigrationLog.Down, checksum: null);
         return [.. commands, FinishCommand(logId, MigrationLogStatus.RolledBack)];
     }
 
     /// <summary>
     /// Npgsql caches the database's types per data source; a migration that creates or drops an enum would leave
     /// that cache stale for every later connection with the same connection string (enum unknown, or an old OID).
+    /// The one place this process reloads them after migrating: bundles, <c>domain migrate</c> and provisioning alike.
     /// </summary>
     private void ReloadTypesIfChanged()
     {
@@ -165,23 +173,19 @@ public sealed class LoggingMigrator : Migrator
         }
     }
 
+    private Migration CreateMigration(string migrationId)
+        => _migrationsAssembly.CreateMigration(_migrationsAssembly.Migrations[migrationId], _databaseProvider.Name);
+
     private void BeginRun()
     {
         _runId = Guid.CreateVersion7();
         _openSteps.Clear();
-        _runLock = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_connection.ConnectionString) { Pooling = false }.ConnectionString);
-        _runLock.Open();
-        using (var command = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", _runLock))
-        {
-            command.Parameters.AddWithValue("key", RunLockKey);
-            command.ExecuteNonQuery();
-        }
+        _runLock = MigrationRunLock.Acquire(_connection.ConnectionString);
 
         using var connection = OpenLogConnection();
         MigrationLog.EnsureCreatedAsync(connection).GetAwaiter().GetResult();
     }
 
-    /// <summary>Closing the unpooled lock connection ends its session, which releases the advisory lock.</summary>
     private void EndRun()
     {
         _runId = null;
@@ -195,12 +199,13 @@ public sealed class LoggingMigrator : Migrator
         using var command = new NpgsqlCommand(
             $"""
             INSERT INTO {MigrationLog.Table} (run_id, migration_id, direction, status, client_machine, tool, checksum)
-            VALUES (@run, @migration, @direction, 'running', @machine, @tool, @checksum)
+            VALUES (@run, @migration, @direction, @running, @machine, @tool, @checksum)
             RETURNING id
             """, connection);
         command.Parameters.AddWithValue("run", _runId!.Value);
         command.Parameters.AddWithValue("migration", migrationId);
         command.Parameters.AddWithValue("direction", direction);
+        command.Parameters.AddWithValue("running", MigrationLogStatus.Running.ToText());
         command.Parameters.AddWithValue("machine", Environment.MachineName);
         command.Parameters.AddWithValue("tool", AppDomain.CurrentDomain.FriendlyName);
         command.Parameters.AddWithValue("checksum", (object?)checksum ?? DBNull.Value);
@@ -228,10 +233,12 @@ public sealed class LoggingMigrator : Migrator
             using var command = new NpgsqlCommand(
                 $"""
                 UPDATE {MigrationLog.Table}
-                   SET status = 'failed', finished_at = clock_timestamp(), error = @error,
+                   SET status = @failed, finished_at = clock_timestamp(), error = @error,
                        duration_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::integer
-                 WHERE id = ANY(@ids) AND status = 'running'
+                 WHERE id = ANY(@ids) AND status = @running
                 """, connection);
+            command.Parameters.AddWithValue("failed", MigrationLogStatus.Failed.ToText());
+            command.Parameters.AddWithValue("running", MigrationLogStatus.Running.ToText());
             command.Parameters.AddWithValue("error", Describe(exception));
             command.Parameters.AddWithValue("ids", _openSteps.ToArray());
             command.ExecuteNonQuery();

@@ -1,8 +1,8 @@
-namespace Domain.Persistence.Migrating;
+namespace Domain.Persistence.MigrationSafety;
 
 /// <summary>
-/// Says on a migration that it means to drop, narrow or rename something, and why. Without it,
-/// <see cref="MigrationLinter"/> fails the migration.
+/// Says on a migration that it means to drop, narrow or rename something, and why. Without it, <c>domain lint</c>
+/// fails the migration.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class AllowDestructiveChangesAttribute : Attribute

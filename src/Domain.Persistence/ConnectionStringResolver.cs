@@ -2,8 +2,11 @@ using Npgsql;
 
 namespace Domain.Persistence;
 
-/// <summary>Where the connection string comes from, and the <c>postgres://</c> URI form Supabase and Heroku hand out.</summary>
-public static class DatabaseUrl
+/// <summary>
+/// Resolves the connection string migrations and the command-line tool use: given, or from the environment, and turned
+/// from the <c>postgres://</c> URI form Supabase and Heroku hand out into a keyword connection string.
+/// </summary>
+public static class ConnectionStringResolver
 {
     /// <summary>The environment variable of the .NET configuration key <c>ConnectionStrings:Domain</c>.</summary>
     public const string ConnectionStringVariable = "ConnectionStrings__Domain";
@@ -15,7 +18,7 @@ public static class DatabaseUrl
     /// <paramref name="explicitConnection"/> if given, else <c>ConnectionStrings__Domain</c>, else <c>DATABASE_URL</c>
     /// converted from URI form; null when none is set.
     /// </summary>
-    public static string? ResolveConnectionString(string? explicitConnection)
+    public static string? Resolve(string? explicitConnection)
     {
         if (!string.IsNullOrWhiteSpace(explicitConnection))
         {

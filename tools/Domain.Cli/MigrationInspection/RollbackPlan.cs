@@ -1,17 +1,18 @@
 using System.Text.RegularExpressions;
+using Domain.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Migrations.Operations;
 using Npgsql;
 
-namespace Domain.Persistence.Migrating;
+namespace Domain.Cli.MigrationInspection;
 
 /// <summary>Something a rollback removes, with the rows it holds now when it is a table.</summary>
-public sealed record RollbackLoss(string MigrationId, string What, long? Rows);
+internal sealed record RollbackLoss(string MigrationId, string What, long? Rows);
 
 /// <summary>What reverting to a target migration would do: which migrations it reverts and what their Downs drop.</summary>
-public sealed partial record RollbackPlan(string Target, IReadOnlyList<string> Reverted, IReadOnlyList<RollbackLoss> Losses)
+internal sealed partial record RollbackPlan(string Target, IReadOnlyList<string> Reverted, IReadOnlyList<RollbackLoss> Losses)
 {
     /// <summary>
     /// Plans the rollback of <paramref name="connectionString"/>'s database to <paramref name="target"/> (a migration

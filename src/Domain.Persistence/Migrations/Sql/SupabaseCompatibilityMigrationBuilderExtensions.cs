@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace Domain.Persistence.MigrationSql;
+namespace Domain.Persistence.Migrations.Sql;
 
 /// <summary>
 /// The objects Supabase provides (roles <c>anon</c>, <c>authenticated</c>, <c>service_role</c>; schema <c>auth</c>
@@ -9,7 +9,7 @@ namespace Domain.Persistence.MigrationSql;
 /// present. What the shim creates carries <see cref="Marker"/> as its comment, and only such objects are dropped
 /// on the way down. Roles are cluster-wide and shared by every database of the cluster, so they are kept.
 /// </summary>
-public static class SupabaseCompatibility
+public static class SupabaseCompatibilityMigrationBuilderExtensions
 {
     public const string Marker = "Created by the Domain compatibility shim; on Supabase this object belongs to Supabase.";
 

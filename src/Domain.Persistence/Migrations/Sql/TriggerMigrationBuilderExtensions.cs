@@ -1,9 +1,9 @@
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace Domain.Persistence.MigrationSql;
+namespace Domain.Persistence.Migrations.Sql;
 
 /// <summary>Triggers that keep <c>updated_at</c> and the denormalised counters exact for every writer.</summary>
-public static class TriggerSql
+public static class TriggerMigrationBuilderExtensions
 {
     public static void CreateUpdatedAtFunction(this MigrationBuilder migrationBuilder)
     {

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace Domain.Persistence.MigrationSql;
+namespace Domain.Persistence.Migrations.Sql;
 
 /// <summary>
 /// The private schema and the procedure SQL clients outside EF call to act for a caller:
@@ -9,7 +9,7 @@ namespace Domain.Persistence.MigrationSql;
 /// PostgREST does, so nothing outlives the transaction. EF sends the same settings as one plain statement
 /// (<see cref="Rls.ClaimsStatement"/>).
 /// </summary>
-public static class ClaimsStatementSql
+public static class RequestContextMigrationBuilderExtensions
 {
     public static void CreatePrivateSchema(this MigrationBuilder migrationBuilder)
     {

@@ -1,28 +1,30 @@
+using Domain.Persistence;
+using Domain.Persistence.MigrationSafety;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
-namespace Domain.Persistence.Migrating;
+namespace Domain.Cli.MigrationInspection;
 
 /// <summary>One migration as the database knows it.</summary>
 /// <param name="Id">The migration id.</param>
 /// <param name="Applied">Whether the history table lists it.</param>
-/// <param name="CurrentChecksum">The checksum of the migration as compiled now.</param>
+/// <param name="CurrentChecksum">The checksum of the migration as compiled now (<see cref="MigrationScript.Checksum"/>).</param>
 /// <param name="AppliedChecksum">The checksum logged when it was applied, if the log has it.</param>
 /// <param name="LastStatus">The newest log status of this migration, if any.</param>
-public sealed record MigrationState(string Id, bool Applied, string CurrentChecksum, string? AppliedChecksum, MigrationLogStatus? LastStatus)
+internal sealed record MigrationState(string Id, bool Applied, string CurrentChecksum, string? AppliedChecksum, MigrationLogStatus? LastStatus)
 {
     /// <summary>Applied, and its code changed since: Flyway's <c>validate</c> failure, which EF itself cannot see.</summary>
     public bool EditedSinceApplied => Applied && AppliedChecksum is not null && !string.Equals(AppliedChecksum, CurrentChecksum, StringComparison.Ordinal);
 }
 
 /// <summary>A difference between the model and the live schema.</summary>
-public sealed record SchemaDrift(string Table, string? Column, string Problem);
+internal sealed record SchemaDrift(string Table, string? Column, string Problem);
 
 /// <summary>What <c>domain status</c> reports.</summary>
-public sealed record MigrationStatusReport(IReadOnlyList<MigrationState> Migrations, IReadOnlyList<SchemaDrift> Drift, bool ModelHasPendingChanges)
+internal sealed record MigrationStatusReport(IReadOnlyList<MigrationState> Migrations, IReadOnlyList<SchemaDrift> Drift, bool ModelHasPendingChanges)
 {
     public IEnumerable<MigrationState> Pending => Migrations.Where(m => !m.Applied);
 
@@ -33,12 +35,12 @@ public sealed record MigrationStatusReport(IReadOnlyList<MigrationState> Migrati
 }
 
 /// <summary>Reads the state of a database's migrations and compares its schema with the model.</summary>
-public static class MigrationStatus
+internal static class MigrationStatus
 {
     public static async Task<MigrationStatusReport> ReadAsync(string connectionString, CancellationToken cancellationToken = default)
     {
         await using var context = MigrationsDbContextFactory.Create(connectionString);
-        var migrator = (LoggingMigrator)context.GetService<IMigrator>();
+        var migrator = (LockingLoggingMigrator)context.GetService<IMigrator>();
         var applied = (await context.Database.GetAppliedMigrationsAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
         var logged = await LastLoggedAsync(connectionString, cancellationToken);
 
@@ -46,7 +48,7 @@ public static class MigrationStatus
             .Select(id =>
             {
                 logged.TryGetValue(id, out var log);
-                return new MigrationState(id, applied.Contains(id), migrator.ChecksumOf(id), log.Checksum, log.Status);
+                return new MigrationState(id, applied.Contains(id), migrator.ScriptOf(id).Checksum, log.Checksum, log.Status);
             })
             .ToList();
 
@@ -58,9 +60,9 @@ public static class MigrationStatus
         string connectionString, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, (string?, MigrationLogStatus?)>(StringComparer.Ordinal);
-        foreach (var entry in (await MigrationLog.ReadAsync(connectionString, 10_000, cancellationToken)).Reverse())
+        foreach (var entry in (await MigrationLogReader.ReadAsync(connectionString, 10_000, cancellationToken)).Reverse())
         {
-            var checksum = entry is { Direction: "up", Status: MigrationLogStatus.Completed } ? entry.Checksum : result.GetValueOrDefault(entry.MigrationId).Item1;
+            var checksum = entry is { Direction: MigrationLog.Up, Status: MigrationLogStatus.Completed } ? entry.Checksum : result.GetValueOrDefault(entry.MigrationId).Item1;
             result[entry.MigrationId] = (checksum, entry.Status);
         }
 

@@ -1,4 +1,4 @@
-namespace Domain.Persistence.MigrationSql;
+namespace Domain.Persistence.Migrations.Sql;
 
 /// <summary>
 /// The analytics views of seed 002, created <c>security_invoker</c> so each caller sees only their rows. A

@@ -1,7 +1,8 @@
-using Domain.Persistence.Migrating;
+using Domain.Cli.MigrationInspection;
+using Domain.Persistence.MigrationSafety;
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace Domain.UnitTests.Migrating;
+namespace Domain.UnitTests.Migrations;
 
 public sealed class MigrationLinterTests
 {
