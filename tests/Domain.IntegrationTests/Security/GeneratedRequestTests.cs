@@ -170,7 +170,7 @@ public sealed class GeneratedRequestTests(MigratedDatabase database) : DatabaseT
         6 => string.Concat(Enumerable.Repeat("[", 70)) + string.Concat(Enumerable.Repeat("]", 70)),
         7 => "\"a string\"",
         8 => "{\"raw\":\"\ud800\"}",
-        _ => $$"""{"step":{{faker.Random.Int()}},"text":"{{faker.Lorem.Word()}}","nested":{"ok":true}}""",
+        _ => $$$"""{"step":{{{faker.Random.Int()}}},"text":"{{{faker.Lorem.Word()}}}","nested":{"ok":true}}""",
     };
 
     private static string? MaybeJson(Faker faker) => faker.Random.Bool(0.4f) ? null : Json(faker);
