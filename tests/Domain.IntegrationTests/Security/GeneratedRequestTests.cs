@@ -8,6 +8,7 @@ using Domain.Conversations;
 using Domain.IntegrationTests.Infrastructure;
 using Domain.Sessions;
 using FluentValidation;
+using ValidationException = FluentValidation.ValidationException;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Domain.IntegrationTests.Security;
