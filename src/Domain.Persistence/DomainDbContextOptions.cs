@@ -5,8 +5,11 @@ using Domain.Persistence.Commands;
 using Domain.Persistence.Errors;
 using Domain.Persistence.Migrating;
 using Domain.Persistence.Rls;
+using Domain.Persistence.RowLevelSecurity;
 using Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
@@ -95,6 +98,9 @@ public static class DomainDbContextOptions
     {
         return builder
             .ReplaceService<IMigrator, LoggingMigrator>()
+            .ReplaceService<IRelationalAnnotationProvider, RowLevelSecurityAnnotationProvider>()
+            .ReplaceService<IMigrationsSqlGenerator, RowLevelSecurityMigrationsSqlGenerator>()
+            .ReplaceService<IModelValidator, RowLevelSecurityModelValidator>()
             .UseNpgsql(connectionString, npgsql =>
             {
                 npgsql.MapEnum<SessionStatus>("session_status", DatabaseSchemas.Public);
