@@ -25,12 +25,40 @@ internal sealed class RowLevelSecurityModelValidator(
     public override void Validate(IModel model, IDiagnosticsLogger<DbLoggerCategory.Model.Validation> logger)
     {
         base.Validate(model, logger);
+        foreach (var entityType in model.GetEntityTypes())
+        {
+            ThrowIfNamesAreNotProperties(entityType);
+        }
+
         var undeclared = UndeclaredPublicTables(model);
         if (undeclared.Count > 0)
         {
             throw new InvalidOperationException(
                 $"Every table in schema {DatabaseSchemas.Public} declares its row-level security; these do not: {string.Join(", ", undeclared)}. "
                 + "Declare each in its entity configuration with HasRowLevelSecurity (OwnedBy, SharedReferenceData or LedgerOwnedBy).");
+        }
+    }
+
+    private static void ThrowIfNamesAreNotProperties(IEntityType entityType)
+    {
+        if (entityType.GetRowLevelSecurity() is not { } declaration)
+        {
+            return;
+        }
+
+        foreach (var name in declaration.Names)
+        {
+            if (entityType.FindProperty(name) is null)
+            {
+                throw new InvalidOperationException(
+                    $"The row-level security of {entityType.DisplayName()} names '{name}', which is not one of its properties.");
+            }
+        }
+
+        if (declaration.Owner is { } owner && entityType.FindProperty(owner)!.ClrType != typeof(Guid))
+        {
+            throw new InvalidOperationException(
+                $"The row-level security of {entityType.DisplayName()} takes the owner from '{owner}', which is not a non-nullable Guid (uuid).");
         }
     }
 
