@@ -16,18 +16,19 @@ namespace Domain.Persistence.Migrations
     /// </summary>
     public partial class AdminRoleAndDeclaredRowLevelSecurity : Migration
     {
-        private static readonly string[] Tables =
-            ["sessions", "session_revisions", "session_drafts", "hole_resolutions", "conversations", "messages", "usage_logs"];
 
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateAdminRole();
             migrationBuilder.ReplaceRequestContextProcedureAcceptingEveryDatabaseRole();
-            foreach (var table in Tables)
-            {
-                migrationBuilder.DropHandWrittenPolicies(table);
-            }
+            migrationBuilder.DropHandWrittenPolicies("sessions", RowCommands.All);
+            migrationBuilder.DropHandWrittenPolicies("session_revisions", RowCommands.AppendOnly);
+            migrationBuilder.DropHandWrittenPolicies("session_drafts", RowCommands.All);
+            migrationBuilder.DropHandWrittenPolicies("hole_resolutions", RowCommands.All);
+            migrationBuilder.DropHandWrittenPolicies("conversations", RowCommands.All);
+            migrationBuilder.DropHandWrittenPolicies("messages", RowCommands.AppendOnly);
+            migrationBuilder.DropHandWrittenPolicies("usage_logs", RowCommands.Select);
 
             migrationBuilder.GrantViewsToAdmins();
 

@@ -67,17 +67,18 @@ public static class AdminRoleSql
     }
 
     /// <summary>
-    /// Drops the policies that <c>EnableOwnerRls</c> and <c>EnableLedgerRls</c> wrote by hand on
-    /// <paramref name="table"/> (<c>{table}_select_own</c>, <c>{table}_select_admin</c>, …), before its declaration
+    /// Drops the policies that <c>EnableOwnerRls</c> (with <paramref name="ownerCommands"/>) or, for
+    /// <see cref="RowCommands.Select"/> alone, <c>EnableLedgerRls</c> wrote by hand on <paramref name="table"/>
+    /// (<c>{table}_select_own</c>, <c>{table}_select_admin</c>, <c>{table}_insert_own</c>, …), before its declaration
     /// takes over. Their privileges need no revoking: a declaration taking over a table revokes every API role's first.
     /// </summary>
-    public static void DropHandWrittenPolicies(this MigrationBuilder migrationBuilder, string table)
+    public static void DropHandWrittenPolicies(this MigrationBuilder migrationBuilder, string table, RowCommands ownerCommands)
     {
-        var qualified = $"{DatabaseSchemas.Public}.{table}";
+        (RowCommands Command, string Policy)[] writes = [(RowCommands.Insert, "insert_own"), (RowCommands.Update, "update_own"), (RowCommands.Delete, "delete_own")];
+        string[] policies = ["select_own", "select_admin", .. writes.Where(w => ownerCommands.HasFlag(w.Command)).Select(w => w.Policy)];
         migrationBuilder.Sql(string.Join(
             "\n",
-            new[] { "select_own", "select_admin", "insert_own", "update_own", "delete_own" }
-                .Select(policy => $"DROP POLICY IF EXISTS {table}_{policy} ON {qualified};")));
+            policies.Select(policy => $"DROP POLICY {table}_{policy} ON {DatabaseSchemas.Public}.{table};")));
     }
 
     /// <summary>
