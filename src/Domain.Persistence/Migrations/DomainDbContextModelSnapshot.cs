@@ -124,6 +124,8 @@ namespace Domain.Persistence.Migrations
 
                             t.HasCheckConstraint("ck_conversations_title_length", "char_length(title) between 1 and 200");
                         });
+
+                    b.HasAnnotation("Domain:RowLevelSecurity", "owned-rows; owner=UserId; commands=select,insert,update,delete; insert=ArchivedAt,ContinuationId,CreatedAt,Id,LastSequence,Metadata,SessionId,Title,UserId; update=ArchivedAt,LastSequence,Metadata,Title,UpdatedAt");
                 });
 
             modelBuilder.Entity("Domain.Conversations.Message", b =>
@@ -191,6 +193,8 @@ namespace Domain.Persistence.Migrations
 
                             t.HasCheckConstraint("ck_messages_token_count", "token_count is null or token_count >= 0");
                         });
+
+                    b.HasAnnotation("Domain:RowLevelSecurity", "owned-rows; owner=UserId; commands=select,insert");
                 });
 
             modelBuilder.Entity("Domain.Sessions.HoleResolution", b =>
@@ -254,6 +258,8 @@ namespace Domain.Persistence.Migrations
 
                             t.HasCheckConstraint("ck_hole_resolutions_hole_id", "hole_id ~ '^[A-Za-z?][A-Za-z0-9_.:-]*$'");
                         });
+
+                    b.HasAnnotation("Domain:RowLevelSecurity", "owned-rows; owner=UserId; commands=select,insert,update,delete; update=Confidence,ResolutionValue,ResolvedAt");
                 });
 
             modelBuilder.Entity("Domain.Sessions.Session", b =>
@@ -371,6 +377,8 @@ namespace Domain.Persistence.Migrations
 
                             t.HasCheckConstraint("ck_sessions_title_length", "char_length(title) between 1 and 200");
                         });
+
+                    b.HasAnnotation("Domain:RowLevelSecurity", "owned-rows; owner=UserId; commands=select,insert,update,delete; insert=ArchivedAt,CreatedAt,CurrentIr,Description,FinalizedAt,Id,LastRevisionNumber,Metadata,Status,Title,UserId; update=ArchivedAt,CurrentIr,Description,FinalizedAt,LastRevisionNumber,Metadata,Status,Title,UpdatedAt");
                 });
 
             modelBuilder.Entity("Domain.Sessions.SessionDraft", b =>
@@ -434,6 +442,8 @@ namespace Domain.Persistence.Migrations
 
                             t.HasCheckConstraint("ck_session_drafts_revision_positive", "revision_number >= 1");
                         });
+
+                    b.HasAnnotation("Domain:RowLevelSecurity", "owned-rows; owner=UserId; commands=select,insert,update,delete; update=IsValid,ValidationDetails");
                 });
 
             modelBuilder.Entity("Domain.Sessions.SessionRevision", b =>
@@ -490,6 +500,8 @@ namespace Domain.Persistence.Migrations
 
                             t.HasCheckConstraint("ck_session_revisions_number_positive", "revision_number >= 1");
                         });
+
+                    b.HasAnnotation("Domain:RowLevelSecurity", "owned-rows; owner=UserId; commands=select,insert");
                 });
 
             modelBuilder.Entity("Domain.Usage.UsageRecord", b =>
@@ -551,6 +563,8 @@ namespace Domain.Persistence.Migrations
 
                             t.HasCheckConstraint("ck_usage_logs_tokens", "input_tokens >= 0 and output_tokens >= 0");
                         });
+
+                    b.HasAnnotation("Domain:RowLevelSecurity", "ledger; owner=UserId");
                 });
 
             modelBuilder.Entity("Domain.Conversations.Conversation", b =>

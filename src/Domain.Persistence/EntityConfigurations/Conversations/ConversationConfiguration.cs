@@ -1,4 +1,5 @@
 using Domain.Conversations;
+using Domain.Persistence.RowLevelSecurity;
 using Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -15,6 +16,13 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
             t.HasCheckConstraint("ck_conversations_message_count", "message_count >= 0 and last_sequence >= message_count");
             t.HasCheckConstraint("ck_conversations_metadata_object", "jsonb_typeof(metadata) = 'object'");
         });
+
+        // Counters, updated_at (triggers) and the owner are never written by callers.
+        builder.HasRowLevelSecurity(rls => rls
+            .OwnedBy(c => c.UserId)
+            .Commands(RowCommands.All)
+            .InsertColumns(c => new { c.Id, c.UserId, c.SessionId, c.ContinuationId, c.Title, c.Metadata, c.LastSequence, c.CreatedAt, c.ArchivedAt })
+            .UpdateColumns(c => new { c.Title, c.Metadata, c.LastSequence, c.ArchivedAt, c.UpdatedAt }));
 
         builder.HasKey(c => c.Id);
         builder.Property(c => c.Id).HasDefaultValueSql("gen_random_uuid()").ValueGeneratedNever();
