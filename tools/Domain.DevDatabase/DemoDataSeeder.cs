@@ -111,10 +111,10 @@ public sealed class DemoDataSeeder(TimeProvider clock)
     private static IEnumerable<Conversation> Chats(Guid userId, int index, Guid sessionId, DateTimeOffset at, List<UsageRecord> usage)
     {
         var chat = Conversation.Create(
-            userId, new ConversationStart("Questions about the first session", sessionId, ToolName: "chat", Provider: "openai"), at);
+            userId, new ConversationStart("Questions about the first session", sessionId, toolName: "chat", provider: "openai"), at);
         var review = Conversation.Create(
-            userId, new ConversationStart("Code review", ContinuationId: $"demo-review-{index + 1}", ToolName: "code-review", Provider: "anthropic",
-                ContextJson: """{"repository": "demo", "branch": "main"}"""), at.AddHours(3));
+            userId, new ConversationStart("Code review", continuationId: $"demo-review-{index + 1}", toolName: "code-review", provider: "anthropic",
+                contextJson: """{"repository": "demo", "branch": "main"}"""), at.AddHours(3));
         var turns = new (Conversation Conversation, string Question, string Answer)[]
         {
             (chat, "What does the first revision change?", "It fixes the goal and names the open holes."),
@@ -127,8 +127,8 @@ public sealed class DemoDataSeeder(TimeProvider clock)
             var asked = at.AddMinutes(10 * (t + 1));
             conversation.AddMessage(new MessageContent(MessageRole.User, question), asked);
             var reply = conversation.AddMessage(
-                new MessageContent(MessageRole.Assistant, answer, PromptTokens: 120 + (10 * t), CompletionTokens: 40 + (5 * t),
-                    Provider: conversation.Provider, ProviderMessageId: $"demo-{index + 1}-{t + 1}"),
+                new MessageContent(MessageRole.Assistant, answer, promptTokens: 120 + (10 * t), completionTokens: 40 + (5 * t),
+                    provider: conversation.Provider, providerMessageId: $"demo-{index + 1}-{t + 1}"),
                 asked.AddSeconds(3));
             usage.Add(UsageRecord.Create(
                 userId, conversation.Provider!, "chat.completion", conversation.Provider == "openai" ? "gpt-demo" : "claude-demo",

@@ -164,12 +164,18 @@ public sealed class ConversationStore(RequestPipeline pipeline, TimeProvider clo
 
     /// <summary>Deletes the conversation with its messages and attachments; false when the caller has no such conversation.</summary>
     public Task<bool> DeleteAsync(Caller caller, Guid conversationId, CancellationToken cancellationToken = default)
-        => pipeline.RunAsync(caller, async (context, ct) => await context.Conversations.Where(c => c.Id == conversationId).ExecuteDeleteAsync(ct) == 1, cancellationToken);
+        => pipeline.RunAsync(caller, async (context, ct) => !caller.IsAnonymous && await context.Conversations.Where(c => c.Id == conversationId).ExecuteDeleteAsync(ct) == 1, cancellationToken);
 
     /// <summary>Archives the given conversations that are open and the caller's, in one statement; returns how many.</summary>
     public Task<int> ArchiveManyAsync(Caller caller, ConversationIdsRequest request, CancellationToken cancellationToken = default)
         => pipeline.RunAsync(caller, request, (context, r, ct) =>
         {
+            if (caller.IsAnonymous)
+            {
+                // anon holds no write grant, so PostgreSQL would refuse the statement; anon owns nothing to change.
+                return Task.FromResult(0);
+            }
+
             var now = clock.GetUtcNow();
             return context.Conversations.Where(c => r.Ids.Contains(c.Id) && c.ArchivedAt == null)
                 .ExecuteUpdateAsync(u => u.SetProperty(c => c.ArchivedAt, now), ct);
@@ -177,7 +183,7 @@ public sealed class ConversationStore(RequestPipeline pipeline, TimeProvider clo
 
     /// <summary>Deletes the given conversations that are the caller's, with their messages, in one statement; returns how many.</summary>
     public Task<int> DeleteManyAsync(Caller caller, ConversationIdsRequest request, CancellationToken cancellationToken = default)
-        => pipeline.RunAsync(caller, request, (context, r, ct) => context.Conversations.Where(c => r.Ids.Contains(c.Id)).ExecuteDeleteAsync(ct), cancellationToken);
+        => pipeline.RunAsync(caller, request, (context, r, ct) => caller.IsAnonymous ? Task.FromResult(0) : context.Conversations.Where(c => r.Ids.Contains(c.Id)).ExecuteDeleteAsync(ct), cancellationToken);
 
     private async Task<ConversationDto> ChangeAsync(DomainDbContext context, Guid conversationId, Action<Conversation> change, CancellationToken cancellationToken)
     {

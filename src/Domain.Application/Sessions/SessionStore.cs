@@ -115,12 +115,18 @@ public sealed class SessionStore(RequestPipeline pipeline, TimeProvider clock, T
     /// caller has no such session.
     /// </summary>
     public Task<bool> DeleteAsync(Caller caller, Guid sessionId, CancellationToken cancellationToken = default)
-        => pipeline.RunAsync(caller, async (context, ct) => await context.Sessions.Where(s => s.Id == sessionId).ExecuteDeleteAsync(ct) == 1, cancellationToken);
+        => pipeline.RunAsync(caller, async (context, ct) => !caller.IsAnonymous && await context.Sessions.Where(s => s.Id == sessionId).ExecuteDeleteAsync(ct) == 1, cancellationToken);
 
     /// <summary>Archives the given sessions that are the caller's and not archived yet, in one statement; returns how many.</summary>
     public Task<int> ArchiveManyAsync(Caller caller, SessionIdsRequest request, CancellationToken cancellationToken = default)
         => pipeline.RunAsync(caller, request, (context, r, ct) =>
         {
+            if (caller.IsAnonymous)
+            {
+                // anon holds no write grant, so PostgreSQL would refuse the statement; anon owns nothing to change.
+                return Task.FromResult(0);
+            }
+
             var now = clock.GetUtcNow();
             return context.Sessions.Where(s => r.Ids.Contains(s.Id) && s.Status != SessionStatus.Archived)
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SessionStatus.Archived).SetProperty(s => s.ArchivedAt, now), ct);
@@ -128,7 +134,7 @@ public sealed class SessionStore(RequestPipeline pipeline, TimeProvider clock, T
 
     /// <summary>Deletes the given sessions that are the caller's, as <see cref="DeleteAsync"/> does, in one statement; returns how many.</summary>
     public Task<int> DeleteManyAsync(Caller caller, SessionIdsRequest request, CancellationToken cancellationToken = default)
-        => pipeline.RunAsync(caller, request, (context, r, ct) => context.Sessions.Where(s => r.Ids.Contains(s.Id)).ExecuteDeleteAsync(ct), cancellationToken);
+        => pipeline.RunAsync(caller, request, (context, r, ct) => caller.IsAnonymous ? Task.FromResult(0) : context.Sessions.Where(s => r.Ids.Contains(s.Id)).ExecuteDeleteAsync(ct), cancellationToken);
 
     public Task<SessionDto> FinalizeAsync(Caller caller, Guid sessionId, CancellationToken cancellationToken = default)
         => ChangeAsync(caller, sessionId, s => s.FinalizeSession(clock.GetUtcNow()), cancellationToken);

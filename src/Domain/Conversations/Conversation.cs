@@ -120,7 +120,7 @@ public sealed class Conversation : IAggregateRoot
 
     /// <summary>Appends a message numbered one past the last sequence given out.</summary>
     public Message AddMessage(MessageRole role, string content, DateTimeOffset now, int? tokenCount = null, string? metadataJson = null)
-        => AddMessage(new MessageContent(role, content, TokenCount: tokenCount, MetadataJson: metadataJson), now);
+        => AddMessage(new MessageContent(role, content, tokenCount: tokenCount, metadataJson: metadataJson), now);
 
     /// <summary>
     /// Appends a message numbered one past the last sequence given out; an expiring conversation then expires no

@@ -4,24 +4,40 @@ using Domain.Common;
 namespace Domain.Conversations;
 
 /// <summary>What a message says and what it cost; the conversation gives it its sequence number.</summary>
-/// <param name="Role">Who speaks.</param>
-/// <param name="Content">The text, at most <see cref="ConversationLimits.ContentMaxLength"/> characters.</param>
-/// <param name="PromptTokens">Tokens the provider counted for the prompt, when known.</param>
-/// <param name="CompletionTokens">Tokens the provider counted for the completion, when known.</param>
-/// <param name="TokenCount">Total tokens, when known; the sum of the two above when only they are given.</param>
-/// <param name="Provider">The provider that produced or received it.</param>
-/// <param name="ProviderMessageId">The provider's id of the message; unique per conversation and provider.</param>
-/// <param name="MetadataJson">Optional JSON object (tool calls, say).</param>
-public sealed record MessageContent(
-    MessageRole Role,
-    string Content,
-    int? PromptTokens = null,
-    int? CompletionTokens = null,
-    int? TokenCount = null,
-    string? Provider = null,
-    string? ProviderMessageId = null,
-    string? MetadataJson = null)
+/// <param name="role">Who speaks.</param>
+/// <param name="content">The text, at most <see cref="ConversationLimits.ContentMaxLength"/> characters.</param>
+/// <param name="promptTokens">Tokens the provider counted for the prompt, when known.</param>
+/// <param name="completionTokens">Tokens the provider counted for the completion, when known.</param>
+/// <param name="tokenCount">Total tokens, when known; the sum of the two above when only they are given.</param>
+/// <param name="provider">The provider that produced or received it.</param>
+/// <param name="providerMessageId">The provider's id of the message; unique per conversation and provider.</param>
+/// <param name="metadataJson">Optional JSON object (tool calls, say).</param>
+public sealed class MessageContent(
+    MessageRole role,
+    string content,
+    int? promptTokens = null,
+    int? completionTokens = null,
+    int? tokenCount = null,
+    string? provider = null,
+    string? providerMessageId = null,
+    string? metadataJson = null)
 {
+    public MessageRole Role { get; } = role;
+
+    public string Content { get; } = content;
+
+    public int? PromptTokens { get; } = promptTokens;
+
+    public int? CompletionTokens { get; } = completionTokens;
+
+    public int? TokenCount { get; } = tokenCount;
+
+    public string? Provider { get; } = provider;
+
+    public string? ProviderMessageId { get; } = providerMessageId;
+
+    public string? MetadataJson { get; } = metadataJson;
+
     /// <summary>The same content with every field checked and normalised (the total filled in), or a <see cref="DomainException"/>.</summary>
     public static MessageContent Validate(MessageContent content)
     {

@@ -1,5 +1,6 @@
 using Domain.Conversations;
 using Domain.Persistence.Conversations;
+using Domain.Persistence.RowLevelSecurity;
 using Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -19,6 +20,17 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
             t.HasCheckConstraint("ck_conversations_context_object", "context is null or jsonb_typeof(context) = 'object'");
             t.HasCheckConstraint("ck_conversations_expires_after_creation", "expires_at is null or expires_at > created_at");
         });
+
+        // Counters, updated_at (triggers) and the owner are never written by callers.
+        builder.HasRowLevelSecurity(rls => rls
+            .OwnedBy(c => c.UserId)
+            .Commands(RowCommands.All)
+            .InsertColumns(c => new
+            {
+                c.Id, c.UserId, c.SessionId, c.ContinuationId, c.Title, c.ToolName, c.Provider, c.Metadata, c.Context, c.LastSequence,
+                c.ExpiresAt, c.CreatedAt, c.ArchivedAt,
+            })
+            .UpdateColumns(c => new { c.Title, c.Metadata, c.Context, c.LastSequence, c.ExpiresAt, c.ArchivedAt, c.UpdatedAt }));
 
         builder.HasKey(c => c.Id);
         builder.Property(c => c.Id).HasDefaultValueSql("gen_random_uuid()").ValueGeneratedNever();

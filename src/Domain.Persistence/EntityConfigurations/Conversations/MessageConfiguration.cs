@@ -1,5 +1,6 @@
 using Domain.Conversations;
 using Domain.Persistence.Conversations;
+using Domain.Persistence.RowLevelSecurity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -20,6 +21,9 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
             t.HasCheckConstraint("ck_messages_provider_message_id", "provider_message_id is null or provider is not null");
             t.HasCheckConstraint("ck_messages_metadata_object", "metadata is null or jsonb_typeof(metadata) = 'object'");
         });
+
+        // Messages are history: owners add and read them; they go only with their conversation.
+        builder.HasRowLevelSecurity(rls => rls.OwnedBy(m => m.UserId).Commands(RowCommands.AppendOnly));
 
         builder.HasKey(m => m.Id);
         builder.Property(m => m.Id).HasDefaultValueSql("gen_random_uuid()").ValueGeneratedNever();

@@ -1,4 +1,5 @@
 using Domain.Conversations;
+using Domain.Persistence.RowLevelSecurity;
 using Domain.Sessions;
 using Domain.Usage;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +21,9 @@ internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageR
             t.HasCheckConstraint("ck_usage_logs_tokens", "input_tokens >= 0 and output_tokens >= 0");
             t.HasCheckConstraint("ck_usage_logs_cost", "cost_usd >= 0");
         });
+
+        // Usage is metered by the backend (service role); a user reads their own and can neither write nor erase it.
+        builder.HasRowLevelSecurity(rls => rls.LedgerOwnedBy(u => u.UserId));
 
         builder.HasKey(u => u.Id);
         builder.Property(u => u.Id).HasDefaultValueSql("gen_random_uuid()").ValueGeneratedNever();
