@@ -1,5 +1,6 @@
 using Domain.Application.Ledgers;
 using Domain.Application.Common;
+using Domain.Application.Conversations;
 using Domain.Application.Sessions;
 using Domain.Application.Usage;
 using FluentValidation;
@@ -57,6 +58,7 @@ public static class ApplicationServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         var usageOptions = AddCore(services).Bind(configuration.GetSection(UsageRecorderOptions.SectionName));
+        services.AddOptions<ConversationOptions>().Bind(configuration.GetSection(ConversationOptions.SectionName));
         if (configureUsageRecorder is not null)
         {
             usageOptions.Configure(configureUsageRecorder);
@@ -81,6 +83,11 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton(CreateMappingConfig());
         services.AddSingleton<RequestPipeline>();
         services.AddSingleton<SessionStore>();
+        services.AddSingleton<ConversationStore>();
+        services.AddSingleton<ConversationCleanup>();
+        services.AddHostedService<ConversationCleanupService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConversationOptions>, ConversationOptionsValidator>());
+        services.AddOptions<ConversationOptions>().ValidateOnStart();
 
         services.TryAddEnumerable(
             ServiceDescriptor.Singleton<IValidateOptions<UsageRecorderOptions>, LedgerRecorderOptionsValidator<UsageRecorderOptions>>());

@@ -5,6 +5,7 @@ using Domain.Persistence.Errors;
 using Domain.Persistence.Rls;
 using Domain.Conversations;
 using Domain.Sessions;
+using Domain.Persistence.Views;
 using Domain.Usage;
 using Microsoft.EntityFrameworkCore;
 
@@ -42,6 +43,24 @@ public sealed class DomainDbContext : DbContext
     public DbSet<Message> Messages => Set<Message>();
 
     public DbSet<UsageRecord> UsageLogs => Set<UsageRecord>();
+
+    /// <summary><c>session_summary</c>: read-only, under the caller's RLS like every table.</summary>
+    public DbSet<SessionSummaryRow> SessionSummaries => Set<SessionSummaryRow>();
+
+    /// <summary><c>user_analytics</c>: read-only, under the caller's RLS.</summary>
+    public DbSet<UserAnalyticsRow> UserAnalytics => Set<UserAnalyticsRow>();
+
+    /// <summary><c>recent_activity</c>: read-only, under the caller's RLS.</summary>
+    public DbSet<RecentActivityRow> RecentActivity => Set<RecentActivityRow>();
+
+    /// <summary><c>draft_validation_stats</c>: read-only, under the caller's RLS.</summary>
+    public DbSet<DraftValidationStatsRow> DraftValidationStats => Set<DraftValidationStatsRow>();
+
+    /// <summary><c>conversation_summary</c>: read-only, under the caller's RLS.</summary>
+    public DbSet<ConversationSummaryRow> ConversationSummaries => Set<ConversationSummaryRow>();
+
+    /// <summary><c>user_usage_summary</c>: read-only, under the caller's RLS.</summary>
+    public DbSet<UserUsageSummaryRow> UserUsageSummaries => Set<UserUsageSummaryRow>();
 
     /// <summary>The transaction whose request context was set for this context's claims, if any.</summary>
     internal DbTransaction? ClaimsTransaction { get; set; }

@@ -5,9 +5,12 @@ using Domain.Persistence.Commands;
 using Domain.Persistence.Errors;
 using Domain.Persistence.MigrationSafety;
 using Domain.Persistence.Rls;
+using Domain.Persistence.RowLevelSecurity;
 using Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -104,6 +107,9 @@ public static class DomainDbContextOptions
     {
         return builder
             .ReplaceService<IMigrator, LockingLoggingMigrator>()
+            .ReplaceService<IRelationalAnnotationProvider, RowLevelSecurityAnnotationProvider>()
+            .ReplaceService<IMigrationsSqlGenerator, RowLevelSecurityMigrationsSqlGenerator>()
+            .ReplaceService<IModelValidator, RowLevelSecurityModelValidator>()
             .UseNpgsql(connectionString, npgsql =>
             {
                 PostgresEnums.Map(npgsql);

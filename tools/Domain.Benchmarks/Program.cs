@@ -10,7 +10,7 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Domain.Benchmarks;
 
-// dotnet run -c Release --project tools/Domain.Benchmarks -- [--quick] [--no-prepare] [--settings "<k=v;…>"] [--output file.md] [--filter <class>] [--probe N]
+// dotnet run -c Release --project tools/Domain.Benchmarks -- [--quick] [--no-prepare] [--settings "<k=v;…>"] [--output file.md] [--filter <class>] [--probe N] [--explain]
 var quick = args.Contains("--quick");
 var output = ValueOf("--output");
 var filter = ValueOf("--filter");
@@ -29,6 +29,13 @@ if (ValueOf("--settings") is { } extraSettings)
 
 Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
 await using var database = await BenchmarkDatabase.OpenAsync(scale);
+
+if (args.Contains("--explain"))
+{
+    // The plans of the policy-only page and its filtered counterparts at the loaded scale, then nothing else.
+    await PlanReport.RunAsync(database);
+    return;
+}
 
 if (ValueOf("--probe") is { } probeCount)
 {
@@ -74,7 +81,7 @@ static Type[] Scenarios(string? filter, bool quick)
 {
     Type[] all =
     [
-        typeof(ReadById), typeof(KeysetPage), typeof(LoadAggregate), typeof(AddRevision), typeof(AppendHundred), typeof(SummaryView), typeof(Ingest),
+        typeof(ReadById), typeof(KeysetPage), typeof(PolicyOnlyPage), typeof(LoadAggregate), typeof(AddRevision), typeof(AppendHundred), typeof(SummaryView), typeof(Ingest),
         typeof(IngestThroughRecorder), typeof(IngestAlternatives), typeof(RecordOne), typeof(ApiReadById),
     ];
     return [.. all.Where(t => filter is null

@@ -82,12 +82,17 @@ public abstract class Scenario
     /// <c>EfRls</c> is EF's share; what lies between this and <c>Npgsql</c> is the price of the claims and the policies,
     /// which any client of this mechanism pays. The reader it returns is already past the claims statement's result.
     /// </summary>
-    protected static async Task<(NpgsqlBatch Batch, NpgsqlDataReader Reader)> ExecuteWithClaimsAsync(
+    protected static Task<(NpgsqlBatch Batch, NpgsqlDataReader Reader)> ExecuteWithClaimsAsync(
         NpgsqlConnection connection, Guid userId, string sql, params (NpgsqlDbType Type, object Value)[] parameters)
+        => ExecuteWithClaimsAsync(connection, RlsClaims.ForUser(userId), sql, parameters);
+
+    /// <inheritdoc cref="ExecuteWithClaimsAsync(NpgsqlConnection, Guid, string, ValueTuple{NpgsqlDbType, object}[])"/>
+    protected static async Task<(NpgsqlBatch Batch, NpgsqlDataReader Reader)> ExecuteWithClaimsAsync(
+        NpgsqlConnection connection, RlsClaims claims, string sql, params (NpgsqlDbType Type, object Value)[] parameters)
     {
         var batch = new NpgsqlBatch(connection);
         var setClaims = new NpgsqlBatchCommand(ClaimsStatement.StatementSql);
-        ClaimsStatement.AddParameters(setClaims.Parameters, RlsClaims.ForUser(userId));
+        ClaimsStatement.AddParameters(setClaims.Parameters, claims);
         batch.BatchCommands.Add(setClaims);
         var query = new NpgsqlBatchCommand(sql);
         foreach (var (type, value) in parameters)

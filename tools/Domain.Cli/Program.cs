@@ -12,6 +12,7 @@ var root = new RootCommand("The domain data layer's tool: a local PostgreSQL, mi
     StatusCommand.Create(),
     RollbackCommand.Create(),
     LintCommand.Create(),
+    ConversationsCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

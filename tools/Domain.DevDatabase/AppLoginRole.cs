@@ -7,7 +7,8 @@ namespace Domain.DevDatabase;
 /// <summary>
 /// The login role applications use on a development server, like Supabase's <c>authenticator</c>: it owns no table
 /// and inherits nothing, so a connection that sends no claims reaches no row; it may only switch to
-/// <c>anon</c>, <c>authenticated</c> or <c>service_role</c>, which is what the claims statement does per transaction.
+/// <c>anon</c>, <c>authenticated</c>, <c>domain_admin</c> or <c>service_role</c> (<see cref="RlsClaims.DatabaseRoles"/>),
+/// which is what the claims statement does per transaction.
 /// For local clusters and test servers only: the password is fixed and public.
 /// </summary>
 public static class AppLoginRole
@@ -18,8 +19,6 @@ public static class AppLoginRole
     /// <summary>The role's password on development servers.</summary>
     public const string DevPassword = "domain_app";
 
-    private static readonly string[] ApiRoles = [RlsClaims.AnonRole, RlsClaims.AuthenticatedRole, RlsClaims.ServiceRole];
-
     private static readonly string EnsureSql = $"""
         DO $roles$
         DECLARE
@@ -28,6 +27,7 @@ public static class AppLoginRole
         {CreateRole(RlsClaims.AnonRole, "NOLOGIN NOINHERIT")}
         {CreateRole(RlsClaims.AuthenticatedRole, "NOLOGIN NOINHERIT")}
         {CreateRole(RlsClaims.ServiceRole, "NOLOGIN NOINHERIT BYPASSRLS")}
+        {CreateRole(RlsClaims.AdminRole, "NOLOGIN NOINHERIT")}
         {CreateRole(Name, $"LOGIN NOINHERIT PASSWORD '{DevPassword}'")}
             IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '{Name}'
                        AND (NOT rolcanlogin OR rolinherit OR rolsuper OR rolcreaterole OR rolcreatedb OR rolbypassrls OR rolreplication)) THEN
@@ -36,21 +36,21 @@ public static class AppLoginRole
             FOR stray IN
                 SELECT r.rolname FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles r ON r.oid = m.roleid
                 WHERE m.member = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = '{Name}')
-                  AND r.rolname NOT IN ({string.Join(", ", ApiRoles.Select(r => $"'{r}'"))})
+                  AND r.rolname NOT IN ({string.Join(", ", RlsClaims.DatabaseRoles.Select(r => $"'{r}'"))})
             LOOP
                 EXECUTE format('REVOKE %I FROM {Name}', stray);
             END LOOP;
-        {GrantRole(RlsClaims.AnonRole)}
-        {GrantRole(RlsClaims.AuthenticatedRole)}
-        {GrantRole(RlsClaims.ServiceRole)}
+        {string.Join("\n", RlsClaims.DatabaseRoles.Select(GrantRole))}
         END
         $roles$
         """;
 
     /// <summary>
-    /// Creates the API roles where they are missing, then creates the login role or brings an existing one back to
-    /// LOGIN NOINHERIT, no special rights, member of the API roles and of nothing else. Development tooling creates
-    /// the API roles only here (the first migration's compatibility shim creates them too, on any plain PostgreSQL).
+    /// Creates the API roles and the admin role where they are missing, then creates the login role or brings an
+    /// existing one back to LOGIN NOINHERIT, no special rights, member of those roles and of nothing else. Development
+    /// tooling creates them only here (on any plain PostgreSQL the first migration's compatibility shim creates the API
+    /// roles too, and a later migration the admin role). The admin role must exist before the login role can be made
+    /// a member: tests ensure the roles before any database is migrated.
     /// Needs a superuser (or a role with CREATEROLE) at <paramref name="adminConnectionString"/>; roles are
     /// cluster-wide, so any database of the cluster will do.
     /// </summary>

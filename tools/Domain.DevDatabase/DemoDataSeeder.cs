@@ -1,5 +1,7 @@
+using Domain.Conversations;
 using Domain.Persistence;
 using Domain.Sessions;
+using Domain.Usage;
 using Npgsql;
 
 namespace Domain.DevDatabase;
@@ -15,13 +17,17 @@ public sealed record SeededUser(Guid Id, string Email, int Sessions);
 /// <param name="Revisions">Revisions created.</param>
 /// <param name="Drafts">Drafts created.</param>
 /// <param name="HoleResolutions">Hole resolutions created.</param>
+/// <param name="Conversations">Conversations created.</param>
+/// <param name="Messages">Messages created.</param>
+/// <param name="UsageRecords">Usage records created.</param>
 public sealed record SeedResult(
-    bool Seeded, long ExistingSessions, IReadOnlyList<SeededUser> Users, int Sessions, int Revisions, int Drafts, int HoleResolutions)
+    bool Seeded, long ExistingSessions, IReadOnlyList<SeededUser> Users, int Sessions, int Revisions, int Drafts, int HoleResolutions,
+    int Conversations = 0, int Messages = 0, int UsageRecords = 0)
 {
     /// <summary>One line saying what happened.</summary>
     public string Summary => Seeded
         ? $"seeded {Users.Count} demo users with {Sessions} sessions, {Revisions} revisions, {Drafts} drafts, "
-            + $"{HoleResolutions} hole resolutions"
+            + $"{HoleResolutions} hole resolutions, {Conversations} conversations, {Messages} messages, {UsageRecords} usage records"
         : $"not seeded: public.sessions already holds {ExistingSessions} rows";
 }
 
@@ -56,7 +62,8 @@ public sealed class DemoDataSeeder(TimeProvider clock)
         var userIds = await EnsureUsersAsync(ownerConnectionString, start, ct);
 
         var users = new List<SeededUser>();
-        int sessions = 0, revisions = 0, drafts = 0, holes = 0;
+        var usage = new List<UsageRecord>();
+        int sessions = 0, revisions = 0, drafts = 0, holes = 0, conversations = 0, messages = 0;
         for (var u = 0; u < DemoPlans.Users.Count; u++)
         {
             var plan = DemoPlans.Users[u];
@@ -74,12 +81,62 @@ public sealed class DemoDataSeeder(TimeProvider clock)
                 at = at.AddDays(1);
             }
 
+            var firstSession = context.Sessions.Local.OrderBy(x => x.CreatedAt).First();
+            foreach (var conversation in Chats(userId, u, firstSession.Id, start.AddHours(u).AddDays(2), usage))
+            {
+                context.Conversations.Add(conversation);
+                conversations++;
+                messages += conversation.Messages.Count;
+            }
+
             await context.SaveChangesAsync(ct);
             sessions += plan.Sessions.Count;
             users.Add(new SeededUser(userId, plan.Email, plan.Sessions.Count));
         }
 
-        return new SeedResult(true, 0, users, sessions, revisions, drafts, holes);
+        // Usage is metered by the backend: only the service role may write the ledger.
+        await using (var backend = contexts.AsServiceRole())
+        {
+            backend.UsageLogs.AddRange(usage);
+            await backend.SaveChangesAsync(ct);
+        }
+
+        return new SeedResult(true, 0, users, sessions, revisions, drafts, holes, conversations, messages, usage.Count);
+    }
+
+    /// <summary>
+    /// Two conversations for demo user number <paramref name="index"/>: a chat about their first session and a code
+    /// review resumed by continuation id, each assistant answer metered in <paramref name="usage"/>.
+    /// </summary>
+    private static IEnumerable<Conversation> Chats(Guid userId, int index, Guid sessionId, DateTimeOffset at, List<UsageRecord> usage)
+    {
+        var chat = Conversation.Create(
+            userId, new ConversationStart("Questions about the first session", sessionId, toolName: "chat", provider: "openai"), at);
+        var review = Conversation.Create(
+            userId, new ConversationStart("Code review", continuationId: $"demo-review-{index + 1}", toolName: "code-review", provider: "anthropic",
+                contextJson: """{"repository": "demo", "branch": "main"}"""), at.AddHours(3));
+        var turns = new (Conversation Conversation, string Question, string Answer)[]
+        {
+            (chat, "What does the first revision change?", "It fixes the goal and names the open holes."),
+            (chat, "Which hole is least certain?", "The one resolved with the lowest confidence; consider revising it."),
+            (review, "Please review the draft.", "It compiles; the error path is untested."),
+        };
+        for (var t = 0; t < turns.Length; t++)
+        {
+            var (conversation, question, answer) = turns[t];
+            var asked = at.AddMinutes(10 * (t + 1));
+            conversation.AddMessage(new MessageContent(MessageRole.User, question), asked);
+            var reply = conversation.AddMessage(
+                new MessageContent(MessageRole.Assistant, answer, promptTokens: 120 + (10 * t), completionTokens: 40 + (5 * t),
+                    provider: conversation.Provider, providerMessageId: $"demo-{index + 1}-{t + 1}"),
+                asked.AddSeconds(3));
+            usage.Add(UsageRecord.Create(
+                userId, conversation.Provider!, "chat.completion", conversation.Provider == "openai" ? "gpt-demo" : "claude-demo",
+                reply.PromptTokens!.Value, reply.CompletionTokens!.Value, 0.000150m * (t + 1), reply.CreatedAt,
+                sessionId: conversation.SessionId, conversationId: conversation.Id));
+        }
+
+        return [chat, review];
     }
 
     private static Session Build(Guid userId, SessionPlan plan, ref DateTimeOffset at)

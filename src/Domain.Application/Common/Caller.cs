@@ -26,6 +26,9 @@ public sealed class Caller
     /// <summary>Whether the caller is a signed-in user.</summary>
     public bool IsUser => UserId is not null;
 
+    /// <summary>Whether nobody is signed in: such a caller owns nothing and reaches no row.</summary>
+    public bool IsAnonymous => Claims.Role == RlsClaims.AnonRole;
+
     /// <summary>The claims the database sees for this caller.</summary>
     internal RlsClaims Claims { get; }
 

@@ -6,7 +6,13 @@ namespace Domain.Application.Common;
 public sealed class NotFoundException : Exception
 {
     public NotFoundException(string entity, Guid id)
-        : base($"{entity} {id} was not found, or it belongs to another user.")
+        : this(entity, id, innerException: null)
+    {
+    }
+
+    /// <summary>As <see cref="NotFoundException(string, Guid)"/>, keeping the database's refusal that showed it.</summary>
+    public NotFoundException(string entity, Guid id, Exception? innerException)
+        : base($"{entity} {id} was not found, or it belongs to another user.", innerException)
     {
         Entity = entity;
         Id = id;

@@ -1,4 +1,5 @@
 using Domain.Persistence.Sessions;
+using Domain.Persistence.Views;
 using Domain.Sessions;
 using Mapster;
 
@@ -27,5 +28,7 @@ public sealed class SessionMapping : IRegister
         config.NewConfig<HoleResolutionSnapshot, HoleResolutionDto>();
         config.NewConfig<SessionSnapshot, SessionDetailsDto>()
             .Map(d => d.Session, s => s);
+
+        config.NewConfig<SessionSummaryRow, SessionSummaryDto>();
     }
 }

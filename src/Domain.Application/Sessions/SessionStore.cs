@@ -42,7 +42,7 @@ public sealed class SessionStore(RequestPipeline pipeline, TimeProvider clock, T
     public Task<IReadOnlyList<SessionDto>> ListAsync(Caller caller, ListSessionsRequest request, CancellationToken cancellationToken = default)
         => pipeline.RunAsync(caller, request, async (context, r, ct) =>
         {
-            var page = await context.SessionPageAsync(caller.UserId, r.PageSize, r.After is { } after ? (after.CreatedAt, after.Id) : null, ct);
+            var page = await context.SessionPageAsync(caller.UserId, r.PageSize, r.After is { } after ? (after.CreatedAt, after.Id) : null, r.Status, ct);
             return (IReadOnlyList<SessionDto>)page.Adapt<List<SessionDto>>(mapping);
         }, cancellationToken);
 
@@ -94,6 +94,47 @@ public sealed class SessionStore(RequestPipeline pipeline, TimeProvider clock, T
             await context.SaveChangesAsync(ct);
             return resolution.Adapt<HoleResolutionDto>(mapping);
         }, cancellationToken);
+
+    /// <summary>The session's summary from the <c>session_summary</c> view; null when it does not exist or the caller may not see it.</summary>
+    public Task<SessionSummaryDto?> GetSummaryAsync(Caller caller, Guid sessionId, CancellationToken cancellationToken = default)
+        => pipeline.RunAsync(caller, async (context, ct) =>
+            (await context.SessionSummaries.SingleOrDefaultAsync(s => s.Id == sessionId, ct))?.Adapt<SessionSummaryDto>(mapping), cancellationToken);
+
+    /// <summary>The session's metadata (a JSON object); null when the session does not exist or the caller may not see it.</summary>
+    public Task<string?> GetMetadataAsync(Caller caller, Guid sessionId, CancellationToken cancellationToken = default)
+        => pipeline.RunAsync(caller, (context, ct) =>
+            context.Sessions.Where(s => s.Id == sessionId).Select(s => (string?)s.Metadata).SingleOrDefaultAsync(ct), cancellationToken);
+
+    public Task<SessionDto> ReplaceMetadataAsync(
+        Caller caller, Guid sessionId, ReplaceSessionMetadataRequest request, CancellationToken cancellationToken = default)
+        => pipeline.RunAsync(caller, request, (context, r, ct) => ChangeAsync(context, sessionId, s => s.ReplaceMetadata(r.Metadata), ct), cancellationToken);
+
+    /// <summary>
+    /// Deletes the session with its revisions, drafts and hole resolutions. Conversations that worked on it stay and
+    /// lose the link (their <c>session_id</c> becomes null), and so do the usage records spent on it. False when the
+    /// caller has no such session.
+    /// </summary>
+    public Task<bool> DeleteAsync(Caller caller, Guid sessionId, CancellationToken cancellationToken = default)
+        => pipeline.RunAsync(caller, async (context, ct) => !caller.IsAnonymous && await context.Sessions.Where(s => s.Id == sessionId).ExecuteDeleteAsync(ct) == 1, cancellationToken);
+
+    /// <summary>Archives the given sessions that are the caller's and not archived yet, in one statement; returns how many.</summary>
+    public Task<int> ArchiveManyAsync(Caller caller, SessionIdsRequest request, CancellationToken cancellationToken = default)
+        => pipeline.RunAsync(caller, request, (context, r, ct) =>
+        {
+            if (caller.IsAnonymous)
+            {
+                // anon holds no write grant, so PostgreSQL would refuse the statement; anon owns nothing to change.
+                return Task.FromResult(0);
+            }
+
+            var now = clock.GetUtcNow();
+            return context.Sessions.Where(s => r.Ids.Contains(s.Id) && s.Status != SessionStatus.Archived)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SessionStatus.Archived).SetProperty(s => s.ArchivedAt, now), ct);
+        }, cancellationToken);
+
+    /// <summary>Deletes the given sessions that are the caller's, as <see cref="DeleteAsync"/> does, in one statement; returns how many.</summary>
+    public Task<int> DeleteManyAsync(Caller caller, SessionIdsRequest request, CancellationToken cancellationToken = default)
+        => pipeline.RunAsync(caller, request, (context, r, ct) => caller.IsAnonymous ? Task.FromResult(0) : context.Sessions.Where(s => r.Ids.Contains(s.Id)).ExecuteDeleteAsync(ct), cancellationToken);
 
     public Task<SessionDto> FinalizeAsync(Caller caller, Guid sessionId, CancellationToken cancellationToken = default)
         => ChangeAsync(caller, sessionId, s => s.FinalizeSession(clock.GetUtcNow()), cancellationToken);

@@ -28,6 +28,25 @@ public sealed class ListSessionsRequestValidator : AbstractValidator<ListSession
     public ListSessionsRequestValidator()
     {
         RuleFor(r => r.PageSize).InclusiveBetween(1, ListSessionsRequest.MaxPageSize);
+        RuleFor(r => r.Status).IsInEnum();
+    }
+}
+
+public sealed class ReplaceSessionMetadataRequestValidator : AbstractValidator<ReplaceSessionMetadataRequest>
+{
+    public ReplaceSessionMetadataRequestValidator()
+    {
+        RuleFor(r => r.Metadata).NotEmpty().MaximumLength(SessionLimits.MetadataMaxLength).StorableJson(JsonValueKind.Object);
+    }
+}
+
+public sealed class SessionIdsRequestValidator : AbstractValidator<SessionIdsRequest>
+{
+    public SessionIdsRequestValidator()
+    {
+        RuleFor(r => r.Ids).NotEmpty().Must(ids => ids.Count <= SessionIdsRequest.MaxIds)
+            .WithMessage($"'{{PropertyName}}' holds at most {SessionIdsRequest.MaxIds} ids per call.");
+        RuleForEach(r => r.Ids).NotEqual(Guid.Empty);
     }
 }
 

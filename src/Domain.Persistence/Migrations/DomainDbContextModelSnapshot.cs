@@ -38,6 +38,10 @@ namespace Domain.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("archived_at");
 
+                    b.Property<string>("Context")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("context");
+
                     b.Property<string>("ContinuationId")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -47,6 +51,16 @@ namespace Domain.Persistence.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTimeOffset>("LastActivityAt")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_activity_at")
                         .HasDefaultValueSql("now()");
 
                     b.Property<DateTimeOffset?>("LastMessageAt")
@@ -72,6 +86,11 @@ namespace Domain.Persistence.Migrations
                         .HasColumnName("metadata")
                         .HasDefaultValueSql("'{}'::jsonb");
 
+                    b.Property<string>("Provider")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("provider");
+
                     b.Property<Guid?>("SessionId")
                         .HasColumnType("uuid")
                         .HasColumnName("session_id");
@@ -82,11 +101,17 @@ namespace Domain.Persistence.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("title");
 
+                    b.Property<string>("ToolName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("tool_name");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .ValueGeneratedOnAddOrUpdate()
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at")
-                        .HasDefaultValueSql("now()");
+                        .HasDefaultValueSql("now()")
+                        .HasAnnotation("Domain:TouchedByChildChanges", true);
 
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid")
@@ -104,6 +129,10 @@ namespace Domain.Persistence.Migrations
                     b.HasAlternateKey("Id", "UserId")
                         .HasName("ak_conversations_id_user_id");
 
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_conversations_expires_at")
+                        .HasFilter("expires_at is not null");
+
                     b.HasIndex("SessionId", "UserId")
                         .HasDatabaseName("ix_conversations_session_id_user_id");
 
@@ -116,14 +145,24 @@ namespace Domain.Persistence.Migrations
                         .IsDescending(false, true, true)
                         .HasDatabaseName("ix_conversations_user_id_created_at");
 
+                    b.HasIndex("UserId", "LastActivityAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_conversations_user_id_last_activity_at");
+
                     b.ToTable("conversations", "public", t =>
                         {
+                            t.HasCheckConstraint("ck_conversations_context_object", "context is null or jsonb_typeof(context) = 'object'");
+
+                            t.HasCheckConstraint("ck_conversations_expires_after_creation", "expires_at is null or expires_at > created_at");
+
                             t.HasCheckConstraint("ck_conversations_message_count", "message_count >= 0 and last_sequence >= message_count");
 
                             t.HasCheckConstraint("ck_conversations_metadata_object", "jsonb_typeof(metadata) = 'object'");
 
                             t.HasCheckConstraint("ck_conversations_title_length", "char_length(title) between 1 and 200");
                         });
+
+                    b.HasAnnotation("Domain:RowLevelSecurity", "owned-rows; owner=UserId; commands=select,insert,update,delete; insert=ArchivedAt,Context,ContinuationId,CreatedAt,ExpiresAt,Id,LastSequence,Metadata,Provider,SessionId,Title,ToolName,UserId; update=ArchivedAt,Context,ExpiresAt,LastSequence,Metadata,Title,UpdatedAt");
                 });
 
             modelBuilder.Entity("Domain.Conversations.Message", b =>
@@ -132,6 +171,10 @@ namespace Domain.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id")
                         .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<int?>("CompletionTokens")
+                        .HasColumnType("integer")
+                        .HasColumnName("completion_tokens");
 
                     b.Property<string>("Content")
                         .IsRequired()
@@ -151,6 +194,20 @@ namespace Domain.Persistence.Migrations
                     b.Property<string>("Metadata")
                         .HasColumnType("jsonb")
                         .HasColumnName("metadata");
+
+                    b.Property<int?>("PromptTokens")
+                        .HasColumnType("integer")
+                        .HasColumnName("prompt_tokens");
+
+                    b.Property<string>("Provider")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("ProviderMessageId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("provider_message_id");
 
                     b.Property<MessageRole>("Role")
                         .HasColumnType("public.message_role")
@@ -181,16 +238,291 @@ namespace Domain.Persistence.Migrations
                     b.HasIndex("ConversationId", "UserId")
                         .HasDatabaseName("ix_messages_conversation_id_user_id");
 
+                    b.HasIndex("ConversationId", "Provider", "ProviderMessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_messages_conversation_id_provider_provider_message_id")
+                        .HasFilter("provider_message_id is not null");
+
                     b.ToTable("messages", "public", t =>
                         {
                             t.HasCheckConstraint("ck_messages_content_length", "char_length(content) between 1 and 1000000");
 
                             t.HasCheckConstraint("ck_messages_metadata_object", "metadata is null or jsonb_typeof(metadata) = 'object'");
 
+                            t.HasCheckConstraint("ck_messages_provider_message_id", "provider_message_id is null or provider is not null");
+
                             t.HasCheckConstraint("ck_messages_sequence_positive", "sequence >= 1");
 
                             t.HasCheckConstraint("ck_messages_token_count", "token_count is null or token_count >= 0");
+
+                            t.HasCheckConstraint("ck_messages_token_parts", "(prompt_tokens is null or prompt_tokens >= 0) and (completion_tokens is null or completion_tokens >= 0)");
                         });
+
+                    b.HasAnnotation("Domain:RowLevelSecurity", "owned-rows; owner=UserId; commands=select,insert");
+                });
+
+            modelBuilder.Entity("Domain.Persistence.Views.ConversationSummaryRow", b =>
+                {
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("IsArchived")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_archived");
+
+                    b.Property<DateTimeOffset?>("LastMessageAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_message_at");
+
+                    b.Property<int>("MessageCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("message_count");
+
+                    b.Property<Guid?>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("title");
+
+                    b.Property<long>("TotalTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_tokens");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("UsageCalls")
+                        .HasColumnType("bigint")
+                        .HasColumnName("usage_calls");
+
+                    b.Property<decimal>("UsageCostUsd")
+                        .HasColumnType("numeric")
+                        .HasColumnName("usage_cost_usd");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("conversation_summary", "public");
+                });
+
+            modelBuilder.Entity("Domain.Persistence.Views.DraftValidationStatsRow", b =>
+                {
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("language");
+
+                    b.Property<decimal>("SuccessRatePercent")
+                        .HasColumnType("numeric")
+                        .HasColumnName("success_rate_percent");
+
+                    b.Property<long>("TotalDrafts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_drafts");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<long>("ValidDrafts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("valid_drafts");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("draft_validation_stats", "public");
+                });
+
+            modelBuilder.Entity("Domain.Persistence.Views.RecentActivityRow", b =>
+                {
+                    b.Property<Guid>("ActivityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("activity_id");
+
+                    b.Property<string>("ActivityType")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("activity_type");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("summary");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("recent_activity", "public");
+                });
+
+            modelBuilder.Entity("Domain.Persistence.Views.SessionSummaryRow", b =>
+                {
+                    b.Property<double?>("AverageConfidence")
+                        .HasColumnType("double precision")
+                        .HasColumnName("average_confidence");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("DraftCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("draft_count");
+
+                    b.Property<int>("HoleCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("hole_count");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("RevisionCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("revision_count");
+
+                    b.Property<SessionStatus>("Status")
+                        .HasColumnType("public.session_status")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("title");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<long>("ValidDraftCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("valid_draft_count");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("session_summary", "public");
+                });
+
+            modelBuilder.Entity("Domain.Persistence.Views.UserAnalyticsRow", b =>
+                {
+                    b.Property<long>("ActiveSessions")
+                        .HasColumnType("bigint")
+                        .HasColumnName("active_sessions");
+
+                    b.Property<long>("ArchivedSessions")
+                        .HasColumnType("bigint")
+                        .HasColumnName("archived_sessions");
+
+                    b.Property<long>("FinalizedSessions")
+                        .HasColumnType("bigint")
+                        .HasColumnName("finalized_sessions");
+
+                    b.Property<DateTimeOffset?>("FirstSessionAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_session_at");
+
+                    b.Property<DateTimeOffset?>("LastActivityAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_activity_at");
+
+                    b.Property<long>("SessionCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("session_count");
+
+                    b.Property<long>("TotalDrafts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_drafts");
+
+                    b.Property<long>("TotalHoles")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_holes");
+
+                    b.Property<long>("TotalRevisions")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_revisions");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("user_analytics", "public");
+                });
+
+            modelBuilder.Entity("Domain.Persistence.Views.UserUsageSummaryRow", b =>
+                {
+                    b.Property<long>("Calls")
+                        .HasColumnType("bigint")
+                        .HasColumnName("calls");
+
+                    b.Property<long>("ConversationsUsed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("conversations_used");
+
+                    b.Property<decimal>("CostUsd")
+                        .HasColumnType("numeric")
+                        .HasColumnName("cost_usd");
+
+                    b.Property<DateTimeOffset>("FirstCallAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_call_at");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<DateTimeOffset>("LastCallAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_call_at");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("output_tokens");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("service");
+
+                    b.Property<long>("SessionsUsed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sessions_used");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("user_usage_summary", "public");
                 });
 
             modelBuilder.Entity("Domain.Sessions.HoleResolution", b =>
@@ -254,6 +586,8 @@ namespace Domain.Persistence.Migrations
 
                             t.HasCheckConstraint("ck_hole_resolutions_hole_id", "hole_id ~ '^[A-Za-z?][A-Za-z0-9_.:-]*$'");
                         });
+
+                    b.HasAnnotation("Domain:RowLevelSecurity", "owned-rows; owner=UserId; commands=select,insert,update,delete; update=Confidence,ResolutionValue,ResolvedAt");
                 });
 
             modelBuilder.Entity("Domain.Sessions.Session", b =>
@@ -329,7 +663,8 @@ namespace Domain.Persistence.Migrations
                         .ValueGeneratedOnAddOrUpdate()
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at")
-                        .HasDefaultValueSql("now()");
+                        .HasDefaultValueSql("now()")
+                        .HasAnnotation("Domain:TouchedByChildChanges", true);
 
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid")
@@ -371,6 +706,8 @@ namespace Domain.Persistence.Migrations
 
                             t.HasCheckConstraint("ck_sessions_title_length", "char_length(title) between 1 and 200");
                         });
+
+                    b.HasAnnotation("Domain:RowLevelSecurity", "owned-rows; owner=UserId; commands=select,insert,update,delete; insert=ArchivedAt,CreatedAt,CurrentIr,Description,FinalizedAt,Id,LastRevisionNumber,Metadata,Status,Title,UserId; update=ArchivedAt,CurrentIr,Description,FinalizedAt,LastRevisionNumber,Metadata,Status,Title,UpdatedAt");
                 });
 
             modelBuilder.Entity("Domain.Sessions.SessionDraft", b =>
@@ -434,6 +771,8 @@ namespace Domain.Persistence.Migrations
 
                             t.HasCheckConstraint("ck_session_drafts_revision_positive", "revision_number >= 1");
                         });
+
+                    b.HasAnnotation("Domain:RowLevelSecurity", "owned-rows; owner=UserId; commands=select,insert,update,delete; update=IsValid,ValidationDetails");
                 });
 
             modelBuilder.Entity("Domain.Sessions.SessionRevision", b =>
@@ -490,6 +829,8 @@ namespace Domain.Persistence.Migrations
 
                             t.HasCheckConstraint("ck_session_revisions_number_positive", "revision_number >= 1");
                         });
+
+                    b.HasAnnotation("Domain:RowLevelSecurity", "owned-rows; owner=UserId; commands=select,insert");
                 });
 
             modelBuilder.Entity("Domain.Usage.UsageRecord", b =>
@@ -498,6 +839,10 @@ namespace Domain.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id")
                         .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<Guid?>("ConversationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("conversation_id");
 
                     b.Property<decimal>("CostUsd")
                         .HasPrecision(12, 6)
@@ -535,12 +880,24 @@ namespace Domain.Persistence.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("service");
 
+                    b.Property<Guid?>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
                     b.HasKey("Id")
                         .HasName("pk_usage_logs");
+
+                    b.HasIndex("ConversationId", "UserId")
+                        .HasDatabaseName("ix_usage_logs_conversation_id_user_id")
+                        .HasFilter("conversation_id is not null");
+
+                    b.HasIndex("SessionId", "UserId")
+                        .HasDatabaseName("ix_usage_logs_session_id_user_id")
+                        .HasFilter("session_id is not null");
 
                     b.HasIndex("UserId", "Service", "OccurredAt")
                         .HasDatabaseName("ix_usage_logs_user_id_service_occurred_at");
@@ -551,6 +908,8 @@ namespace Domain.Persistence.Migrations
 
                             t.HasCheckConstraint("ck_usage_logs_tokens", "input_tokens >= 0 and output_tokens >= 0");
                         });
+
+                    b.HasAnnotation("Domain:RowLevelSecurity", "ledger; owner=UserId");
                 });
 
             modelBuilder.Entity("Domain.Conversations.Conversation", b =>
@@ -559,7 +918,6 @@ namespace Domain.Persistence.Migrations
                         .WithMany()
                         .HasForeignKey("SessionId", "UserId")
                         .HasPrincipalKey("Id", "UserId")
-                        .OnDelete(DeleteBehavior.NoAction)
                         .HasConstraintName("fk_conversations_sessions_session_id_user_id");
                 });
 
@@ -605,6 +963,21 @@ namespace Domain.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_session_revisions_sessions_session_id_user_id");
+                });
+
+            modelBuilder.Entity("Domain.Usage.UsageRecord", b =>
+                {
+                    b.HasOne("Domain.Conversations.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId", "UserId")
+                        .HasPrincipalKey("Id", "UserId")
+                        .HasConstraintName("fk_usage_logs_conversations_conversation_id_user_id");
+
+                    b.HasOne("Domain.Sessions.Session", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId", "UserId")
+                        .HasPrincipalKey("Id", "UserId")
+                        .HasConstraintName("fk_usage_logs_sessions_session_id_user_id");
                 });
 
             modelBuilder.Entity("Domain.Conversations.Conversation", b =>

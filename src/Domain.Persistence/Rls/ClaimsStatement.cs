@@ -26,8 +26,8 @@ internal sealed record RequestSetting(string Name, string Parameter, Func<RlsCla
 /// </summary>
 /// <remarks>
 /// The values are parameters, never SQL text. Which roles the statement may switch to is decided by PostgreSQL: the
-/// login role is a member of <c>anon</c>, <c>authenticated</c> and <c>service_role</c> only, so any other role fails
-/// with <c>permission denied</c> and the command with it. The claims are built by <see cref="RlsClaims"/>, which only
+/// login role is a member of <see cref="RlsClaims.DatabaseRoles"/> only (the API roles and the admin role), so any
+/// other role fails with <c>permission denied</c> and the command with it. The claims are built by <see cref="RlsClaims"/>, which only
 /// produces JSON objects whose <c>role</c> matches the role switched to. The statement is a plain query rather than
 /// a call of <c>domain_private.set_request_context</c> (which sets the same list with checks in PL/pgSQL, for SQL
 /// clients): that procedure costs more server time per command (docs/benchmarks.md). Parameter names starting with

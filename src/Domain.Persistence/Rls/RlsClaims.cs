@@ -33,6 +33,22 @@ public sealed class RlsClaims
     /// <summary>The backend role; it bypasses RLS (BYPASSRLS).</summary>
     public const string ServiceRole = "service_role";
 
+    /// <summary>
+    /// The role of a signed-in admin: a database role of this project's own (NOLOGIN), with its own policies that read
+    /// every row and write only the admin's own. Not a Supabase role: a Supabase project grants it to
+    /// <c>authenticator</c> and puts it in admins' tokens (README, Security).
+    /// </summary>
+    public const string AdminRole = "domain_admin";
+
+    /// <summary>The value of the server-controlled <c>app_metadata.role</c> claim that makes a signed-in user an admin.</summary>
+    public const string AdminMetadataRole = "admin";
+
+    /// <summary>
+    /// Every database role claims may name, so every role the login role must be allowed to switch to; the claims
+    /// statement fails for any other.
+    /// </summary>
+    public static IReadOnlyList<string> DatabaseRoles { get; } = [AnonRole, AuthenticatedRole, AdminRole, ServiceRole];
+
     private RlsClaims(string role, Guid? userId, JsonObject claims)
     {
         var json = claims.ToJsonString(Compact);
@@ -60,10 +76,10 @@ public sealed class RlsClaims
     /// <summary>The service role: every row, no RLS. Use for trusted backend work only.</summary>
     public static RlsClaims Service { get; } = new(ServiceRole, null, new JsonObject { ["role"] = ServiceRole });
 
-    /// <summary>The database role the transaction switches to: anon, authenticated or service_role.</summary>
+    /// <summary>The database role the transaction switches to: one of <see cref="DatabaseRoles"/>.</summary>
     public string Role { get; }
 
-    /// <summary>The user's id (the <c>sub</c> claim), or null for anon and the service role.</summary>
+    /// <summary>The user's id (the <c>sub</c> claim) of a signed-in user or admin, or null for anon and the service role.</summary>
     public Guid? UserId { get; }
 
     /// <summary>The claims as the JSON text sent to <c>request.jwt.claims</c>.</summary>
@@ -76,8 +92,9 @@ public sealed class RlsClaims
     internal string Email { get; }
 
     /// <summary>
-    /// A signed-in user. <paramref name="appMetadata"/> is server-controlled metadata
-    /// (<c>{"role": "admin"}</c> makes an admin who may read every row); never pass user-editable metadata here.
+    /// A signed-in user. <paramref name="appMetadata"/> is server-controlled metadata: <c>{"role": "admin"}</c> makes an
+    /// admin (<see cref="ForAdmin"/>), who acts as <see cref="AdminRole"/> and reads every row; never pass
+    /// user-editable metadata here.
     /// </summary>
     public static RlsClaims ForUser(Guid userId, string? email = null, IReadOnlyDictionary<string, object?>? appMetadata = null)
     {
@@ -112,19 +129,25 @@ public sealed class RlsClaims
         }
 
         claims["app_metadata"] = metadata;
-        return new RlsClaims(AuthenticatedRole, userId, claims);
+        return SignedIn(userId, claims);
     }
 
-    /// <summary>A signed-in user whose server-controlled <c>app_metadata.role</c> is <c>admin</c>.</summary>
+    /// <summary>
+    /// A signed-in admin: the claims say role <see cref="AdminRole"/> (and <c>app_metadata.role</c> <c>admin</c>), and
+    /// the transaction acts as that role, whose policies read every row and write only the admin's own.
+    /// </summary>
     public static RlsClaims ForAdmin(Guid userId, string? email = null)
     {
-        return ForUser(userId, email, new Dictionary<string, object?> { ["role"] = "admin" });
+        return ForUser(userId, email, new Dictionary<string, object?> { ["role"] = AdminMetadataRole });
     }
 
     /// <summary>
     /// Claims from a verified JWT payload (for example one Supabase Auth issued). The role is taken from the
-    /// payload's <c>role</c> claim and must be one of anon, authenticated or service_role; an authenticated
-    /// payload needs a UUID <c>sub</c>. Anything else is refused rather than guessed.
+    /// payload's <c>role</c> claim and must be one of <see cref="DatabaseRoles"/>; a signed-in payload
+    /// (<c>authenticated</c> or <see cref="AdminRole"/>) needs a UUID <c>sub</c>. An <c>authenticated</c> payload
+    /// whose server-controlled <c>app_metadata.role</c> is <c>admin</c> acts as <see cref="AdminRole"/>, and its
+    /// <c>role</c> claim is rewritten to say so, as Supabase's custom access token hook would have written it.
+    /// Anything else is refused rather than guessed.
     /// </summary>
     public static RlsClaims FromJwtPayload(string payloadJson)
     {
@@ -146,11 +169,25 @@ public sealed class RlsClaims
         return role switch
         {
             AnonRole or ServiceRole => new RlsClaims(role, null, payload),
-            AuthenticatedRole when userId is { } id => new RlsClaims(AuthenticatedRole, id, payload),
-            AuthenticatedRole => throw new ArgumentException("An authenticated JWT needs a UUID 'sub' claim.", nameof(payloadJson)),
+            AuthenticatedRole or AdminRole when userId is { } id => SignedIn(id, payload),
+            AuthenticatedRole or AdminRole => throw new ArgumentException($"A JWT with role '{role}' needs a UUID 'sub' claim.", nameof(payloadJson)),
             _ => throw new ArgumentException(
-                $"JWT role '{role}' is not one of {AnonRole}, {AuthenticatedRole}, {ServiceRole}.", nameof(payloadJson)),
+                $"JWT role '{role}' is not one of {string.Join(", ", DatabaseRoles)}.", nameof(payloadJson)),
         };
+    }
+
+    /// <summary>
+    /// A signed-in caller: <see cref="AdminRole"/> when the claims say so (the role claim, or <c>app_metadata.role</c>
+    /// <c>admin</c> on an <c>authenticated</c> token), else <see cref="AuthenticatedRole"/>. The role claim is made to
+    /// agree with the role switched to, which is what <c>domain_private.set_request_context</c> checks.
+    /// </summary>
+    private static RlsClaims SignedIn(Guid userId, JsonObject claims)
+    {
+        var isAdmin = StringClaim(claims, "role") == AdminRole
+            || (claims["app_metadata"] is JsonObject metadata && StringClaim(metadata, "role") == AdminMetadataRole);
+        var role = isAdmin ? AdminRole : AuthenticatedRole;
+        claims["role"] = role;
+        return new RlsClaims(role, userId, claims);
     }
 
     /// <summary>

@@ -30,10 +30,11 @@ public static class SessionQueries
     /// cursor it is the first page. EF caches one SQL text per combination of null parameters, so each shape gets a
     /// plan of its own, and the row comparison lets PostgreSQL start the index scan at the cursor, however deep.
     /// </summary>
-    private static readonly CompiledPerModel<Func<DomainDbContext, Guid?, DateTimeOffset?, Guid?, int, IAsyncEnumerable<Session>>> Page = new(() =>
-        EF.CompileAsyncQuery((DomainDbContext db, Guid? userId, DateTimeOffset? createdAt, Guid? id, int size) =>
+    private static readonly CompiledPerModel<Func<DomainDbContext, Guid?, SessionStatus?, DateTimeOffset?, Guid?, int, IAsyncEnumerable<Session>>> Page = new(() =>
+        EF.CompileAsyncQuery((DomainDbContext db, Guid? userId, SessionStatus? status, DateTimeOffset? createdAt, Guid? id, int size) =>
             db.Sessions.AsNoTracking()
                 .Where(s => userId == null || s.UserId == userId)
+                .Where(s => status == null || s.Status == status)
                 .Where(s => createdAt == null
                     || EF.Functions.LessThan(ValueTuple.Create(s.CreatedAt, s.Id), ValueTuple.Create(createdAt.Value, id!.Value)))
                 .OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id)
@@ -93,14 +94,15 @@ public static class SessionQueries
 
     /// <summary>
     /// One page of sessions, newest first, by keyset: <paramref name="userId"/>'s, or every session the caller may see
-    /// when it is null; <paramref name="after"/> is the (created_at, id) of the last session of the previous page, or
-    /// null for the first page.
+    /// when it is null, in <paramref name="status"/> when given; <paramref name="after"/> is the (created_at, id) of
+    /// the last session of the previous page, or null for the first page.
     /// </summary>
     public static async Task<List<Session>> SessionPageAsync(
-        this DomainDbContext db, Guid? userId, int size, (DateTimeOffset CreatedAt, Guid Id)? after = null, CancellationToken cancellationToken = default)
+        this DomainDbContext db, Guid? userId, int size, (DateTimeOffset CreatedAt, Guid Id)? after = null, SessionStatus? status = null,
+        CancellationToken cancellationToken = default)
     {
         var page = new List<Session>(size);
-        var rows = Page.For(db)(db, userId, after?.CreatedAt, after?.Id, size);
+        var rows = Page.For(db)(db, userId, status, after?.CreatedAt, after?.Id, size);
         await foreach (var session in rows.WithCancellation(cancellationToken))
         {
             page.Add(session);

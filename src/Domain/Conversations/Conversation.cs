@@ -5,7 +5,8 @@ namespace Domain.Conversations;
 
 /// <summary>
 /// A chat conversation (seeds 001 and 004): an ordered, append-only list of messages, optionally tied to a session
-/// and to a client's continuation id. The aggregate root: messages are added only through <see cref="AddMessage"/>.
+/// and to a client's continuation id, with the tool and provider it serves, a context document and an expiry that
+/// each new message extends. The aggregate root: messages are added only through its <c>AddMessage</c> methods.
 /// </summary>
 public sealed class Conversation : IAggregateRoot
 {
@@ -32,8 +33,20 @@ public sealed class Conversation : IAggregateRoot
 
     public string Title { get; private set; }
 
+    /// <summary>The tool the conversation serves (seed 004's <c>tool_name</c>), if any.</summary>
+    public string? ToolName { get; private set; }
+
+    /// <summary>The model provider the conversation talks to (seed 004's <c>provider</c>), if any.</summary>
+    public string? Provider { get; private set; }
+
     /// <summary>Free-form JSON object for the application.</summary>
     public string Metadata { get; private set; }
+
+    /// <summary>The tool's working context (seed 004's <c>context</c>): a JSON object, or null.</summary>
+    public string? Context { get; private set; }
+
+    /// <summary>When the conversation may be removed; null when it never expires. Each new message extends it.</summary>
+    public DateTimeOffset? ExpiresAt { get; private set; }
 
     /// <summary>The highest sequence number ever given out; numbers are never reused.</summary>
     public int LastSequence { get; private set; }
@@ -43,6 +56,9 @@ public sealed class Conversation : IAggregateRoot
 
     /// <summary>Time of the newest message, maintained by the database.</summary>
     public DateTimeOffset? LastMessageAt { get; private set; }
+
+    /// <summary>The newest of its creation and its newest message, maintained by the database; lists sort by it.</summary>
+    public DateTimeOffset LastActivityAt { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
 
@@ -58,18 +74,37 @@ public sealed class Conversation : IAggregateRoot
     /// <summary>Starts a conversation for <paramref name="userId"/>.</summary>
     public static Conversation Create(
         Guid userId, string title, DateTimeOffset now, Guid? sessionId = null, string? continuationId = null, Guid? id = null)
+        => Create(userId, new ConversationStart(title, sessionId, continuationId), now, id);
+
+    /// <summary>Starts a conversation for <paramref name="userId"/> as <paramref name="start"/> describes it.</summary>
+    public static Conversation Create(Guid userId, ConversationStart start, DateTimeOffset now, Guid? id = null)
     {
+        ArgumentNullException.ThrowIfNull(start);
         return new Conversation
         {
             Id = id ?? Guid.CreateVersion7(now),
             UserId = Guard.NotEmpty(userId, "user_id"),
-            SessionId = sessionId is { } session ? Guard.NotEmpty(session, "session_id") : null,
-            ContinuationId = Guard.OptionalText(continuationId, "continuation_id", ConversationLimits.ContinuationIdMaxLength),
-            Title = Guard.Text(title, "title", ConversationLimits.TitleMaxLength),
+            SessionId = start.SessionId is { } session ? Guard.NotEmpty(session, "session_id") : null,
+            ContinuationId = Guard.OptionalText(start.ContinuationId, "continuation_id", ConversationLimits.ContinuationIdMaxLength),
+            Title = Guard.Text(start.Title, "title", ConversationLimits.TitleMaxLength),
+            ToolName = Guard.OptionalText(start.ToolName, "tool_name", ConversationLimits.ToolNameMaxLength),
+            Provider = Guard.OptionalText(start.Provider, "provider", ConversationLimits.ProviderMaxLength),
+            Context = start.ContextJson is null ? null : Guard.Json(start.ContextJson, "context", ConversationLimits.ContextMaxLength, JsonValueKind.Object),
+            Metadata = start.MetadataJson is null ? EmptyJsonObject : Guard.Json(start.MetadataJson, "metadata", ConversationLimits.MetadataMaxLength, JsonValueKind.Object),
+            ExpiresAt = ExpiryAfter(now, start.TimeToLive),
             CreatedAt = now,
             UpdatedAt = now,
+            LastActivityAt = now,
         };
     }
+
+    /// <summary>When a conversation touched at <paramref name="now"/> expires under <paramref name="timeToLive"/> (null: never).</summary>
+    public static DateTimeOffset? ExpiryAfter(DateTimeOffset now, TimeSpan? timeToLive) => timeToLive switch
+    {
+        null => null,
+        { } ttl when ttl > TimeSpan.Zero => now + ttl,
+        { } ttl => throw new DomainException("time_to_live.invalid", $"time_to_live must be positive (got {ttl})."),
+    };
 
     public void Retitle(string title)
     {
@@ -85,13 +120,31 @@ public sealed class Conversation : IAggregateRoot
 
     /// <summary>Appends a message numbered one past the last sequence given out.</summary>
     public Message AddMessage(MessageRole role, string content, DateTimeOffset now, int? tokenCount = null, string? metadataJson = null)
+        => AddMessage(new MessageContent(role, content, tokenCount: tokenCount, metadataJson: metadataJson), now);
+
+    /// <summary>
+    /// Appends a message numbered one past the last sequence given out; an expiring conversation then expires no
+    /// earlier than <paramref name="timeToLive"/> after <paramref name="now"/>.
+    /// </summary>
+    public Message AddMessage(MessageContent content, DateTimeOffset now, TimeSpan? timeToLive = null)
     {
         EnsureOpen("add a message to");
-        var message = new Message(Guid.CreateVersion7(now), this, LastSequence + 1, ValidRole(role), ValidContent(content), ValidTokenCount(tokenCount),
-            metadataJson is null ? null : Guard.Json(metadataJson, "metadata", ConversationLimits.MetadataMaxLength, JsonValueKind.Object), now);
+        var message = new Message(Guid.CreateVersion7(now), this, LastSequence + 1, MessageContent.Validate(content), now);
         _messages.Add(message);
         LastSequence = message.Sequence;
+        if (ExpiresAt is { } expires && ExpiryAfter(now, timeToLive) is { } extended && extended > expires)
+        {
+            ExpiresAt = extended;
+        }
+
         return message;
+    }
+
+    /// <summary>Replaces the tool's working context (a JSON object) or clears it.</summary>
+    public void ReplaceContext(string? contextJson)
+    {
+        EnsureOpen("change the context of");
+        Context = contextJson is null ? null : Guard.Json(contextJson, "context", ConversationLimits.ContextMaxLength, JsonValueKind.Object);
     }
 
     /// <summary>Archives the conversation; an archived conversation takes no more messages.</summary>
@@ -100,16 +153,6 @@ public sealed class Conversation : IAggregateRoot
         EnsureOpen("archive");
         ArchivedAt = now;
     }
-
-    internal static MessageRole ValidRole(MessageRole role) => Enum.IsDefined(role)
-        ? role
-        : throw new DomainException("role.invalid", $"role {(int)role} is not one of {string.Join(", ", Enum.GetNames<MessageRole>())}.");
-
-    internal static string ValidContent(string? content) => Guard.Content(content, "content", ConversationLimits.ContentMaxLength);
-
-    internal static int? ValidTokenCount(int? tokenCount) => tokenCount is < 0
-        ? throw new DomainException("token_count.negative", $"token_count must not be negative (got {tokenCount}).")
-        : tokenCount;
 
     private void EnsureOpen(string action)
     {

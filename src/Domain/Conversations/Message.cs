@@ -8,16 +8,21 @@ public sealed class Message
         Content = string.Empty;
     }
 
-    internal Message(Guid id, Conversation conversation, int sequence, MessageRole role, string content, int? tokenCount, string? metadata, DateTimeOffset createdAt)
+    /// <summary>A message whose content was already validated (<see cref="MessageContent.Validate"/>).</summary>
+    internal Message(Guid id, Conversation conversation, int sequence, MessageContent content, DateTimeOffset createdAt)
     {
         Id = id;
         ConversationId = conversation.Id;
         UserId = conversation.UserId;
         Sequence = sequence;
-        Role = role;
-        Content = content;
-        TokenCount = tokenCount;
-        Metadata = metadata;
+        Role = content.Role;
+        Content = content.Content;
+        PromptTokens = content.PromptTokens;
+        CompletionTokens = content.CompletionTokens;
+        TokenCount = content.TokenCount;
+        Provider = content.Provider;
+        ProviderMessageId = content.ProviderMessageId;
+        Metadata = content.MetadataJson;
         CreatedAt = createdAt;
     }
 
@@ -34,8 +39,20 @@ public sealed class Message
 
     public string Content { get; private set; }
 
-    /// <summary>Tokens the provider counted for this message, when known.</summary>
+    /// <summary>Tokens the provider counted for the prompt, when known.</summary>
+    public int? PromptTokens { get; private set; }
+
+    /// <summary>Tokens the provider counted for the completion, when known.</summary>
+    public int? CompletionTokens { get; private set; }
+
+    /// <summary>Total tokens the provider counted for this message, when known.</summary>
     public int? TokenCount { get; private set; }
+
+    /// <summary>The provider that produced or received the message.</summary>
+    public string? Provider { get; private set; }
+
+    /// <summary>The provider's id of the message, unique per conversation and provider.</summary>
+    public string? ProviderMessageId { get; private set; }
 
     /// <summary>Optional JSON object (tool calls, provider ids).</summary>
     public string? Metadata { get; private set; }

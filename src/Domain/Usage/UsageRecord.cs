@@ -18,6 +18,12 @@ public sealed class UsageRecord : IAggregateRoot
 
     public Guid UserId { get; private set; }
 
+    /// <summary>The session the usage was spent on, if any (the same owner's, enforced by the database).</summary>
+    public Guid? SessionId { get; private set; }
+
+    /// <summary>The conversation the usage was spent on, if any (the same owner's, enforced by the database).</summary>
+    public Guid? ConversationId { get; private set; }
+
     /// <summary>The provider or subsystem billed (for example <c>openai</c>).</summary>
     public string Service { get; private set; }
 
@@ -35,9 +41,13 @@ public sealed class UsageRecord : IAggregateRoot
 
     public DateTimeOffset OccurredAt { get; private set; }
 
+    /// <summary>
+    /// A record of one call; <paramref name="sessionId"/> and <paramref name="conversationId"/> name the work it was
+    /// spent on, when there is one.
+    /// </summary>
     public static UsageRecord Create(
         Guid userId, string service, string operation, string? model, int inputTokens, int outputTokens, decimal costUsd, DateTimeOffset occurredAt,
-        Guid? id = null)
+        Guid? id = null, Guid? sessionId = null, Guid? conversationId = null)
     {
         if (inputTokens < 0 || outputTokens < 0)
         {
@@ -54,6 +64,8 @@ public sealed class UsageRecord : IAggregateRoot
         {
             Id = id ?? Guid.CreateVersion7(occurredAt),
             UserId = Guard.NotEmpty(userId, "user_id"),
+            SessionId = sessionId is { } session ? Guard.NotEmpty(session, "session_id") : null,
+            ConversationId = conversationId is { } conversation ? Guard.NotEmpty(conversation, "conversation_id") : null,
             Service = Guard.Text(service, "service", UsageLimits.ServiceMaxLength),
             Operation = Guard.Text(operation, "operation", UsageLimits.OperationMaxLength),
             Model = Guard.OptionalText(model, "model", UsageLimits.ModelMaxLength),

@@ -159,6 +159,16 @@ public sealed class MigrationRoundTripTests
         {
             Assert.Equal(1, await db.Sessions.CountAsync());
         }
+
+        // authenticator may switch to the admin role (the migration granted it), whose policies call Supabase's auth.uid().
+        await using (var db = api.For(RlsClaims.ForAdmin(bob)))
+        {
+            Assert.Equal(1, await db.Sessions.CountAsync());
+            Assert.Equal(0, await db.Sessions.ExecuteUpdateAsync(s => s.SetProperty(x => x.Title, "taken")));
+            db.Sessions.Add(Session.Create(bob, "the admin's own", null, DateTimeOffset.UtcNow));
+            await db.SaveChangesAsync();
+            Assert.Equal(2, await db.Sessions.CountAsync());
+        }
     }
 
     private static async Task<string> SupabaseObjectsAsync(string admin) => (await TestServer.ScalarAsync<string>(admin, """
@@ -172,6 +182,7 @@ public sealed class MigrationRoundTripTests
             UNION ALL SELECT 'column auth.users.' || attname || ' ' || format_type(atttypid, atttypmod)
               FROM pg_attribute WHERE attrelid = 'auth.users'::regclass AND attnum > 0 AND NOT attisdropped
             UNION ALL SELECT 'function ' || p.oid || ' ' || p.proname || ' ' || pg_get_userbyid(p.proowner) || ' ' || md5(p.prosrc)
+                   || ' ' || coalesce(array_to_string(p.proconfig, ','), '')
               FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'auth'
             UNION ALL SELECT 'publication ' || p.oid || ' ' || p.pubname || ' ' || pg_get_userbyid(p.pubowner) || p.puballtables || p.pubinsert || p.pubupdate || p.pubdelete
               FROM pg_publication p WHERE p.pubname = 'supabase_realtime'

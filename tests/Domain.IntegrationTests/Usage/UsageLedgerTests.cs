@@ -1,6 +1,7 @@
 using Domain.IntegrationTests.Infrastructure;
 using Domain.Persistence.Errors;
 using Domain.Persistence.Rls;
+using Domain.Persistence.Usage;
 using Domain.Usage;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -65,6 +66,25 @@ public sealed class UsageLedgerTests(MigratedDatabase database) : DatabaseTest(d
 
         await TestServer.ExecuteAsync(Database.AdminConnectionString, $"DELETE FROM auth.users WHERE id = '{alice}'");
 
+        Assert.Equal(1L, await Database.ScalarAsync<long>("SELECT count(*) FROM public.usage_logs"));
+    }
+
+    [Fact]
+    public async Task ARecordNamesOnlyWorkOfItsOwnUser_ThroughTheWriterAsThroughEf()
+    {
+        var (alice, bob) = (await Database.CreateUserAsync(), await Database.CreateUserAsync());
+        var alicesSession = await Database.SessionWithOneOfEachAsync(alice);
+        var bobsSession = await Database.SessionWithOneOfEachAsync(bob);
+        var now = TimeProvider.System.GetUtcNow();
+        var writer = new UsageLogWriter(Database.Contexts);
+
+        var written = await writer.AppendAsync(
+            [UsageRecord.Create(alice, "openai", "chat", null, 1, 2, 0.01m, now, sessionId: alicesSession.Id)], someMayBeStored: false, CancellationToken.None);
+        await Assert.ThrowsAsync<ReferenceViolationException>(
+            () => RecordAsync(UsageRecord.Create(alice, "openai", "chat", null, 1, 2, 0.01m, now, sessionId: bobsSession.Id)));
+
+        Assert.Equal(1, written.Written);
+        Assert.Equal(alicesSession.Id, await Database.ScalarAsync<Guid>("SELECT session_id FROM public.usage_logs"));
         Assert.Equal(1L, await Database.ScalarAsync<long>("SELECT count(*) FROM public.usage_logs"));
     }
 

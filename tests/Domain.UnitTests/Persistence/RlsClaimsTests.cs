@@ -97,4 +97,76 @@ public sealed class RlsClaimsTests
 
         Assert.Throws<ArgumentException>(() => RlsClaims.ForUser(Guid.Parse(Sub), null, metadata));
     }
+
+    [Fact]
+    public void ForAdmin_ActsAsTheAdminRole_AndTheClaimsSaySo()
+    {
+        var claims = RlsClaims.ForAdmin(Guid.Parse(Sub), "admin@example.test");
+
+        Assert.Equal(RlsClaims.AdminRole, claims.Role);
+        Assert.Equal(Guid.Parse(Sub), claims.UserId);
+        using var sent = JsonDocument.Parse(claims.Json);
+        Assert.Equal(RlsClaims.AdminRole, sent.RootElement.GetProperty("role").GetString());
+        Assert.Equal("admin", sent.RootElement.GetProperty("app_metadata").GetProperty("role").GetString());
+    }
+
+    [Fact]
+    public void ForUser_WithServerMetadataSayingAdmin_IsAnAdmin_AndWithoutIt_IsAUser()
+    {
+        var admin = RlsClaims.ForUser(Guid.Parse(Sub), null, new Dictionary<string, object?> { ["role"] = "admin" });
+        var user = RlsClaims.ForUser(Guid.Parse(Sub), null, new Dictionary<string, object?> { ["role"] = "editor" });
+
+        Assert.Equal(RlsClaims.AdminRole, admin.Role);
+        Assert.Equal(RlsClaims.AuthenticatedRole, user.Role);
+    }
+
+    [Fact]
+    public void FromJwtPayload_WithTheAdminRole_ActsAsTheAdminRole()
+    {
+        var claims = RlsClaims.FromJwtPayload($$$"""{"role":"domain_admin","sub":"{{{Sub}}}","aud":"authenticated"}""");
+
+        Assert.Equal(RlsClaims.AdminRole, claims.Role);
+        Assert.Equal(Guid.Parse(Sub), claims.UserId);
+    }
+
+    [Fact]
+    public void FromJwtPayload_AuthenticatedWithAppMetadataAdmin_ActsAsTheAdminRole_AndTheRoleClaimIsRewritten()
+    {
+        var claims = RlsClaims.FromJwtPayload($$$"""{"role":"authenticated","sub":"{{{Sub}}}","app_metadata":{"role":"admin"}}""");
+
+        Assert.Equal(RlsClaims.AdminRole, claims.Role);
+        using var sent = JsonDocument.Parse(claims.Json);
+        Assert.Equal(RlsClaims.AdminRole, sent.RootElement.GetProperty("role").GetString());
+    }
+
+    [Theory]
+    [InlineData($$$"""{"role":"authenticated","sub":"{{{Sub}}}","user_metadata":{"role":"admin"}}""")]
+    [InlineData($$$"""{"role":"authenticated","sub":"{{{Sub}}}","app_metadata":{"role":["admin"]}}""")]
+    [InlineData($$$"""{"role":"authenticated","sub":"{{{Sub}}}","app_metadata":"admin"}""")]
+    [InlineData($$$"""{"role":"authenticated","sub":"{{{Sub}}}","role_admin":true}""")]
+    public void FromJwtPayload_AdminAnywhereButServerMetadata_IsAPlainUser(string payload)
+    {
+        Assert.Equal(RlsClaims.AuthenticatedRole, RlsClaims.FromJwtPayload(payload).Role);
+    }
+
+    [Fact]
+    public void FromJwtPayload_AdminRoleWithoutSub_IsRefused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => RlsClaims.FromJwtPayload("""{"role":"domain_admin"}"""));
+
+        Assert.Contains("sub", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("postgres")]
+    [InlineData("supabase_admin")]
+    [InlineData("admin")]
+    public void FromJwtPayload_AnyOtherRole_IsRefused(string role)
+    {
+        var payload = JsonSerializer.Serialize(new { role, sub = Sub });
+
+        var ex = Assert.Throws<ArgumentException>(() => RlsClaims.FromJwtPayload(payload));
+
+        Assert.Contains(role, ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Domain.DevDatabase;
 using Domain.Persistence;
+using Domain.Persistence.Rls;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -146,7 +147,7 @@ internal static class UpCommand
         }
 
         public void LoginRoleReady(string appConnectionString) => CliOutput.Field(
-            "login role", $"{AppLoginRole.Name}: LOGIN NOINHERIT, owns no table, may switch to anon, authenticated, service_role");
+            "login role", $"{AppLoginRole.Name}: LOGIN NOINHERIT, owns no table, may switch to {string.Join(", ", RlsClaims.DatabaseRoles)}");
 
         public void LoginRoleSkipped() => CliOutput.Field(
             "login role", $"skipped: {_owner} is not a superuser, so {AppLoginRole.Name} is not created here; "

@@ -1,3 +1,4 @@
+using Domain.Persistence.RowLevelSecurity;
 using Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -15,6 +16,11 @@ internal sealed class HoleResolutionConfiguration : IEntityTypeConfiguration<Hol
                 $"confidence >= {SessionLimits.MinConfidence:0.0} and confidence <= {SessionLimits.MaxConfidence:0.0}");
             t.HasCheckConstraint("ck_hole_resolutions_hole_id", $"hole_id ~ '{SessionLimits.HoleIdPattern}'");
         });
+
+        builder.HasRowLevelSecurity(rls => rls
+            .OwnedBy(h => h.UserId)
+            .Commands(RowCommands.All)
+            .UpdateColumns(h => new { h.ResolutionValue, h.Confidence, h.ResolvedAt }));
 
         builder.HasKey(h => h.Id);
         builder.Property(h => h.Id).HasDefaultValueSql("gen_random_uuid()").ValueGeneratedNever();

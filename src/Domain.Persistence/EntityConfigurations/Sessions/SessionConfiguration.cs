@@ -1,3 +1,4 @@
+using Domain.Persistence.RowLevelSecurity;
 using Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -21,6 +22,20 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
                 + " or (status = 'finalized' and finalized_at is not null and archived_at is null)"
                 + " or (status = 'archived' and archived_at is not null)");
         });
+
+        // Counters, updated_at (triggers) and the owner are never written by callers.
+        builder.HasRowLevelSecurity(rls => rls
+            .OwnedBy(s => s.UserId)
+            .Commands(RowCommands.All)
+            .InsertColumns(s => new
+            {
+                s.Id, s.UserId, s.Title, s.Description, s.Status, s.CurrentIr, s.Metadata, s.LastRevisionNumber, s.CreatedAt,
+                s.FinalizedAt, s.ArchivedAt,
+            })
+            .UpdateColumns(s => new
+            {
+                s.Title, s.Description, s.Status, s.CurrentIr, s.Metadata, s.LastRevisionNumber, s.FinalizedAt, s.ArchivedAt, s.UpdatedAt,
+            }));
 
         builder.HasKey(s => s.Id);
         builder.Property(s => s.Id).HasDefaultValueSql("gen_random_uuid()").ValueGeneratedNever();

@@ -1,3 +1,4 @@
+using Domain.Persistence.RowLevelSecurity;
 using Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -14,6 +15,11 @@ internal sealed class SessionDraftConfiguration : IEntityTypeConfiguration<Sessi
             t.HasCheckConstraint("ck_session_drafts_language", $"language ~ '{SessionLimits.LanguagePattern}'");
             t.HasCheckConstraint("ck_session_drafts_code_not_empty", "char_length(code) > 0");
         });
+
+        builder.HasRowLevelSecurity(rls => rls
+            .OwnedBy(d => d.UserId)
+            .Commands(RowCommands.All)
+            .UpdateColumns(d => new { d.IsValid, d.ValidationDetails }));
 
         builder.HasKey(d => d.Id);
         builder.Property(d => d.Id).HasDefaultValueSql("gen_random_uuid()").ValueGeneratedNever();

@@ -1,3 +1,4 @@
+using Domain.Persistence.RowLevelSecurity;
 using Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -13,6 +14,9 @@ internal sealed class SessionRevisionConfiguration : IEntityTypeConfiguration<Se
             t.HasCheckConstraint("ck_session_revisions_number_positive", "revision_number >= 1");
             t.HasCheckConstraint("ck_session_revisions_ir_object", "jsonb_typeof(ir) = 'object'");
         });
+
+        // Revisions are history: owners add and read them; they go only with their session.
+        builder.HasRowLevelSecurity(rls => rls.OwnedBy(r => r.UserId).Commands(RowCommands.AppendOnly));
 
         builder.HasKey(r => r.Id);
         builder.Property(r => r.Id).HasDefaultValueSql("gen_random_uuid()").ValueGeneratedNever();

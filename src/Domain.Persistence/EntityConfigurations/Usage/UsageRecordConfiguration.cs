@@ -1,3 +1,6 @@
+using Domain.Conversations;
+using Domain.Persistence.RowLevelSecurity;
+using Domain.Sessions;
 using Domain.Usage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -6,8 +9,8 @@ namespace Domain.Persistence.EntityConfigurations.Usage;
 
 /// <summary>
 /// <c>usage_logs</c>: an append-only ledger written in batches. It has no trigger and no foreign key to
-/// <c>auth.users</c> (records outlive the user for billing, and a per-row key check would halve ingest), and only
-/// the two indexes its readers need.
+/// <c>auth.users</c> (records outlive the user for billing, and a per-row key check would halve ingest). The keys to
+/// the session or conversation a record was spent on are checked only for records that name one.
 /// </summary>
 internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageRecord>
 {
@@ -19,6 +22,9 @@ internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageR
             t.HasCheckConstraint("ck_usage_logs_cost", "cost_usd >= 0");
         });
 
+        // Usage is metered by the backend (service role); a user reads their own and can neither write nor erase it.
+        builder.HasRowLevelSecurity(rls => rls.LedgerOwnedBy(u => u.UserId));
+
         builder.HasKey(u => u.Id);
         builder.Property(u => u.Id).HasDefaultValueSql("gen_random_uuid()").ValueGeneratedNever();
         builder.Property(u => u.Service).HasMaxLength(UsageLimits.ServiceMaxLength);
@@ -28,5 +34,19 @@ internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageR
         builder.Property(u => u.OccurredAt).HasDefaultValueSql("now()");
 
         builder.HasIndex(u => new { u.UserId, u.Service, u.OccurredAt }).HasDatabaseName("ix_usage_logs_user_id_service_occurred_at");
+
+        // The work a record was spent on, if any: the same owner's (the keys carry user_id). Deleting the session or the
+        // conversation keeps the record and nulls only that column (ON DELETE SET NULL (column), written by the
+        // migration): usage is billing history. The indexes are partial: most records name no work.
+        builder.HasOne<Session>().WithMany()
+            .HasForeignKey(u => new { u.SessionId, u.UserId })
+            .HasPrincipalKey(s => new { s.Id, s.UserId })
+            .OnDelete(DeleteBehavior.ClientSetNull);
+        builder.HasOne<Conversation>().WithMany()
+            .HasForeignKey(u => new { u.ConversationId, u.UserId })
+            .HasPrincipalKey(c => new { c.Id, c.UserId })
+            .OnDelete(DeleteBehavior.ClientSetNull);
+        builder.HasIndex(u => new { u.SessionId, u.UserId }).HasFilter("session_id is not null");
+        builder.HasIndex(u => new { u.ConversationId, u.UserId }).HasFilter("conversation_id is not null");
     }
 }

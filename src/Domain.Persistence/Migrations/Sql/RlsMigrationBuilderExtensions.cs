@@ -122,6 +122,23 @@ public static class RlsMigrationBuilderExtensions
             """);
     }
 
+    /// <summary>
+    /// As <see cref="CreateSecurityInvokerView"/>, readable by every API role including the admin role
+    /// (<c>domain_admin</c>), which came after that helper (granted after the others, as the migration that introduced
+    /// the role granted it on the views that existed then).
+    /// </summary>
+    public static void CreateSecurityInvokerViewForEveryRole(this MigrationBuilder migrationBuilder, string name, string query)
+    {
+        var qualified = $"{DatabaseSchemas.Public}.{name}";
+        migrationBuilder.Sql($"""
+            CREATE VIEW {qualified} WITH (security_invoker = true) AS
+            {query};
+            REVOKE ALL ON TABLE {qualified} FROM PUBLIC;
+            GRANT SELECT ON TABLE {qualified} TO anon, authenticated, service_role;
+            GRANT SELECT ON TABLE {qualified} TO {Rls.RlsClaims.AdminRole};
+            """);
+    }
+
     public static void DropView(this MigrationBuilder migrationBuilder, string name)
     {
         migrationBuilder.Sql($"DROP VIEW IF EXISTS {DatabaseSchemas.Public}.{name};");

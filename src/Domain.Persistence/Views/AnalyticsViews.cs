@@ -1,0 +1,75 @@
+using Domain.Sessions;
+
+namespace Domain.Persistence.Views;
+
+/// <summary>A row of <c>session_summary</c>: a session with its counts, valid drafts and mean hole confidence.</summary>
+public sealed record SessionSummaryRow(
+    Guid Id,
+    Guid UserId,
+    string Title,
+    SessionStatus Status,
+    int RevisionCount,
+    int DraftCount,
+    int HoleCount,
+    long ValidDraftCount,
+    double? AverageConfidence,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>A row of <c>user_analytics</c>: one user's sessions by status and their totals.</summary>
+public sealed record UserAnalyticsRow(
+    Guid UserId,
+    long SessionCount,
+    long ActiveSessions,
+    long FinalizedSessions,
+    long ArchivedSessions,
+    long TotalRevisions,
+    long TotalDrafts,
+    long TotalHoles,
+    DateTimeOffset? FirstSessionAt,
+    DateTimeOffset? LastActivityAt);
+
+/// <summary>A row of <c>recent_activity</c>: one revision, draft or hole resolution, described.</summary>
+public sealed record RecentActivityRow(
+    string ActivityType,
+    Guid ActivityId,
+    Guid SessionId,
+    Guid UserId,
+    DateTimeOffset OccurredAt,
+    string Summary);
+
+/// <summary>A row of <c>draft_validation_stats</c>: per user and language, drafts and how many were valid.</summary>
+public sealed record DraftValidationStatsRow(
+    Guid UserId,
+    string Language,
+    long TotalDrafts,
+    long ValidDrafts,
+    decimal SuccessRatePercent);
+
+/// <summary>A row of <c>conversation_summary</c>: a conversation with its counts, tokens and the usage spent on it.</summary>
+public sealed record ConversationSummaryRow(
+    Guid Id,
+    Guid UserId,
+    Guid? SessionId,
+    string Title,
+    int MessageCount,
+    DateTimeOffset? LastMessageAt,
+    long TotalTokens,
+    bool IsArchived,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    long UsageCalls,
+    decimal UsageCostUsd);
+
+/// <summary>A row of <c>user_usage_summary</c>: per user and service, calls, tokens, cost and the work they were spent on.</summary>
+public sealed record UserUsageSummaryRow(
+    Guid UserId,
+    string Service,
+    long Calls,
+    long InputTokens,
+    long OutputTokens,
+    decimal CostUsd,
+    DateTimeOffset FirstCallAt,
+    DateTimeOffset LastCallAt,
+    long SessionsUsed,
+    long ConversationsUsed);

@@ -1,0 +1,70 @@
+using Domain.Application;
+using Domain.Application.Common;
+using Domain.Application.Conversations;
+using Domain.Conversations;
+using Domain.IntegrationTests.Infrastructure;
+using Domain.Persistence;
+using Domain.Persistence.Rls;
+using Domain.Usage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Domain.IntegrationTests.Views;
+
+/// <summary>The analytics views as keyless query types: their columns are the mapped types', and LINQ reads them under RLS.</summary>
+public sealed class AnalyticsViewTests(MigratedDatabase database) : DatabaseTest(database)
+{
+    public static TheoryData<string> ViewNames => [.. MappedViews().Select(v => v.View)];
+
+    [Theory]
+    [MemberData(nameof(ViewNames))]
+    public async Task EachView_HasExactlyTheColumnsItsTypeMaps(string view)
+    {
+        var mapped = MappedViews().Single(v => v.View == view).Columns;
+
+        var columns = await Database.ScalarAsync<string[]>(
+            "SELECT array_agg(column_name::text ORDER BY column_name) FROM information_schema.columns WHERE table_schema = 'public' AND table_name = @view",
+            ("view", view));
+
+        Assert.Equal(mapped.Order(StringComparer.Ordinal), columns!);
+    }
+
+    [Fact]
+    public async Task EveryView_ReadsWithLinq_AndShowsOnlyTheCallersRows()
+    {
+        var (alice, bob) = (await Database.CreateUserAsync(), await Database.CreateUserAsync());
+        foreach (var user in new[] { alice, bob })
+        {
+            var session = await Database.SessionWithOneOfEachAsync(user);
+            await using var services = new ServiceCollection().AddSingleton(Database.Contexts).AddDomainApplication().BuildServiceProvider();
+            var conversations = services.GetRequiredService<ConversationStore>();
+            var conversation = await conversations.StoreAsync(Caller.User(user), new StoreConversationRequest("c", SessionId: session.Id));
+            await conversations.AppendMessageAsync(Caller.User(user), conversation.Id, new AppendMessageRequest(MessageRole.User, "hi", PromptTokens: 3, CompletionTokens: 4));
+            await using var backend = Database.ContextFor(RlsClaims.Service);
+            backend.UsageLogs.Add(UsageRecord.Create(user, "openai", "chat", null, 3, 4, 0.02m, Clock.GetUtcNow(), sessionId: session.Id, conversationId: conversation.Id));
+            await backend.SaveChangesAsync();
+        }
+
+        await using var db = Database.ContextFor(RlsClaims.ForUser(alice));
+
+        Assert.Equal([alice], (await db.SessionSummaries.ToListAsync()).Select(r => r.UserId));
+        Assert.Equal([alice], (await db.UserAnalytics.ToListAsync()).Select(r => r.UserId));
+        Assert.All(await db.RecentActivity.ToListAsync(), r => Assert.Equal(alice, r.UserId));
+        Assert.Equal([alice], (await db.DraftValidationStats.ToListAsync()).Select(r => r.UserId));
+        var summary = Assert.Single(await db.ConversationSummaries.ToListAsync());
+        Assert.Equal((alice, 1, 7L, 1L, 0.02m), (summary.UserId, summary.MessageCount, summary.TotalTokens, summary.UsageCalls, summary.UsageCostUsd));
+        var usage = Assert.Single(await db.UserUsageSummaries.ToListAsync());
+        Assert.Equal((alice, 1L, 1L, 1L), (usage.UserId, usage.Calls, usage.SessionsUsed, usage.ConversationsUsed));
+    }
+
+    private static IEnumerable<(string View, List<string> Columns)> MappedViews()
+    {
+        using var db = new DomainDbContext(DomainDbContextOptions.Create("Host=localhost;Database=unused;Username=unused"));
+        foreach (var entity in db.Model.GetEntityTypes().Where(e => e.GetViewName() is not null))
+        {
+            var view = StoreObjectIdentifier.View(entity.GetViewName()!, entity.GetViewSchema());
+            yield return (entity.GetViewName()!, [.. entity.GetProperties().Select(p => p.GetColumnName(view)!)]);
+        }
+    }
+}
