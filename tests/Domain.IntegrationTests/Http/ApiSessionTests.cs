@@ -109,19 +109,6 @@ public sealed class ApiSessionTests(MigratedDatabase database) : ApiTest(databas
     }
 
     [Fact]
-    public async Task ConversationMessageRoutes_Answer501_UntilTheStoreExists()
-    {
-        var alice = await Database.CreateUserAsync();
-
-        var list = await ClientFor(alice).GetAsync($"/conversations/{Guid.CreateVersion7()}/messages");
-        var add = await ClientFor(alice).PostAsJsonAsync($"/conversations/{Guid.CreateVersion7()}/messages", new { content = "hi" });
-
-        Assert.Equal(HttpStatusCode.NotImplemented, list.StatusCode);
-        Assert.Equal(HttpStatusCode.NotImplemented, add.StatusCode);
-        Assert.Contains("ConversationStore", (await ProblemAsync(list)).GetProperty("detail").GetString(), StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task OpenApiDocument_IsServed_WithTheRoutes()
     {
         var document = await Client(null).GetFromJsonAsync<JsonElement>("/openapi/v1.json");
