@@ -6,6 +6,7 @@ using Domain.Persistence.Rls;
 using Domain.Conversations;
 using Domain.Sessions;
 using Domain.Persistence.Views;
+using Domain.Prompts;
 using Domain.Usage;
 using Microsoft.EntityFrameworkCore;
 
@@ -44,6 +45,12 @@ public sealed class DomainDbContext : DbContext
 
     public DbSet<UsageRecord> UsageLogs => Set<UsageRecord>();
 
+    public DbSet<SystemPrompt> SystemPrompts => Set<SystemPrompt>();
+
+    public DbSet<PromptVersion> PromptVersions => Set<PromptVersion>();
+
+    public DbSet<PromptPerformanceRecord> PromptPerformance => Set<PromptPerformanceRecord>();
+
     /// <summary><c>session_summary</c>: read-only, under the caller's RLS like every table.</summary>
     public DbSet<SessionSummaryRow> SessionSummaries => Set<SessionSummaryRow>();
 
@@ -61,6 +68,9 @@ public sealed class DomainDbContext : DbContext
 
     /// <summary><c>user_usage_summary</c>: read-only, under the caller's RLS.</summary>
     public DbSet<UserUsageSummaryRow> UserUsageSummaries => Set<UserUsageSummaryRow>();
+
+    /// <summary><c>prompt_version_results</c>: each prompt version's runs, success rate and median latency; admins and the backend read it.</summary>
+    public DbSet<PromptVersionResultRow> PromptVersionResults => Set<PromptVersionResultRow>();
 
     /// <summary>The transaction whose request context was set for this context's claims, if any.</summary>
     internal DbTransaction? ClaimsTransaction { get; set; }
