@@ -70,8 +70,9 @@ public sealed class SystemPrompt : IAggregateRoot
     /// <summary>Replaces the description and the tier.</summary>
     public void Describe(string? description, int tier)
     {
-        Description = Guard.OptionalText(description, "description", PromptLimits.DescriptionMaxLength);
+        var text = Guard.OptionalText(description, "description", PromptLimits.DescriptionMaxLength);
         Tier = CheckTier(tier);
+        Description = text;
     }
 
     /// <summary>
