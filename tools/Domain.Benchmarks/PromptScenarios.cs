@@ -80,10 +80,10 @@ public class ActivePromptRead : Scenario
     }
 
     [Benchmark]
-    public async Task<string> CachedRead() => (await _cached.GetActiveAsync(_caller, "codereview", "kimi"))!.Content;
+    public ValueTask<ActivePromptDto?> CachedRead() => _cached.GetActiveAsync(_caller, "codereview", "kimi");
 
     [Benchmark]
-    public async Task<string> Miss() => (await _missing.GetActiveAsync(_caller, "codereview", "kimi"))!.Content;
+    public ValueTask<ActivePromptDto?> Miss() => _missing.GetActiveAsync(_caller, "codereview", "kimi");
 
     [Benchmark]
     public async Task<long> CatalogPoll()
