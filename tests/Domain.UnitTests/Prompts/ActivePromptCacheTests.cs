@@ -34,6 +34,22 @@ public sealed class ActivePromptCacheTests
     }
 
     [Fact]
+    public async Task ACachedRead_AllocatesNothing()
+    {
+        _catalog.Activate("chat", "kimi", "Be brief.");
+        await _cache.GetAsync("chat", "kimi", default);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1_000; i++)
+        {
+            var read = _cache.GetAsync("chat", "kimi", default);
+            Assert.True(read.IsCompletedSuccessfully);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public async Task AKeyWithoutAnActivePrompt_IsRememberedAsNone()
     {
         Assert.Null(await _cache.GetAsync("chat", "nobody", default));
