@@ -9,6 +9,7 @@ using Domain.Persistence.Views;
 using Domain.Prompts;
 using Domain.Usage;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Domain.Persistence;
 
@@ -118,6 +119,12 @@ public sealed class DomainDbContext : DbContext
         {
             throw translated;
         }
+        catch (PostgresException ex) when (DatabaseErrorTranslator.Translate(ex) is { } translated)
+        {
+            // A constraint checked at commit (a deferred key, such as a prompt's active version) fails in the commit
+            // SaveChanges makes, which EF does not wrap in DbUpdateException.
+            throw translated;
+        }
     }
 
     /// <inheritdoc />
@@ -135,6 +142,12 @@ public sealed class DomainDbContext : DbContext
         }
         catch (DbUpdateException ex) when (DatabaseErrorTranslator.Translate(ex) is { } translated)
         {
+            throw translated;
+        }
+        catch (PostgresException ex) when (DatabaseErrorTranslator.Translate(ex) is { } translated)
+        {
+            // A constraint checked at commit (a deferred key, such as a prompt's active version) fails in the commit
+            // SaveChanges makes, which EF does not wrap in DbUpdateException.
             throw translated;
         }
     }

@@ -38,6 +38,24 @@ public sealed class PromptPersistenceTests(MigratedDatabase database) : Database
     }
 
     [Fact]
+    public async Task ActivatingAVersionRemovedMeanwhile_IsRefusedAtCommit_AsAReferenceViolation()
+    {
+        var prompt = NewPrompt("one");
+        prompt.PublishVersion("two", null, null, Clock.GetUtcNow());
+        await SaveAsync(prompt);
+        await using var db = Database.ContextFor(RlsClaims.Service);
+        var loaded = (await db.FindPromptAsync("chat", "kimi"))!;
+        var second = (await db.FindPromptVersionAsync(loaded.Id, 2))!;
+        await TestServer.ExecuteAsync(Database.AdminConnectionString, "DELETE FROM public.prompt_versions WHERE version_number = 2");
+
+        loaded.Activate(second, Clock.GetUtcNow());
+        var refused = await Assert.ThrowsAsync<Domain.Persistence.Errors.ReferenceViolationException>(() => db.SaveChangesAsync());
+
+        Assert.Equal("fk_system_prompts_active_version", refused.ConstraintName);
+        Assert.Equal(1, await Database.ScalarAsync<int>("SELECT active_version_number FROM public.system_prompts"));
+    }
+
+    [Fact]
     public async Task TheActiveVersion_CannotBeDeleted_ButGoesWithItsPrompt()
     {
         var prompt = await SaveAsync(NewPrompt("keep me"));
