@@ -1,6 +1,7 @@
 using Domain.Application.Ledgers;
 using Domain.Application.Common;
 using Domain.Application.Conversations;
+using Domain.Application.Prompts;
 using Domain.Application.Sessions;
 using Domain.Application.Usage;
 using FluentValidation;
@@ -12,7 +13,10 @@ using Microsoft.Extensions.Options;
 
 namespace Domain.Application;
 
-/// <summary>Registers the application layer: stores, validators, the Mapster configuration and the usage recorder.</summary>
+/// <summary>
+/// Registers the application layer: stores, validators, the Mapster configuration, the ledger recorders (usage, prompt
+/// performance) and the cache of active prompts with its refresher.
+/// </summary>
 public static class ApplicationServiceCollectionExtensions
 {
     /// <summary>
@@ -59,6 +63,8 @@ public static class ApplicationServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var usageOptions = AddCore(services).Bind(configuration.GetSection(UsageRecorderOptions.SectionName));
         services.AddOptions<ConversationOptions>().Bind(configuration.GetSection(ConversationOptions.SectionName));
+        services.AddOptions<PromptCacheOptions>().Bind(configuration.GetSection(PromptCacheOptions.SectionName));
+        services.AddOptions<PromptPerformanceRecorderOptions>().Bind(configuration.GetSection(PromptPerformanceRecorderOptions.SectionName));
         if (configureUsageRecorder is not null)
         {
             usageOptions.Configure(configureUsageRecorder);
@@ -88,6 +94,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddHostedService<ConversationCleanupService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConversationOptions>, ConversationOptionsValidator>());
         services.AddOptions<ConversationOptions>().ValidateOnStart();
+        AddPrompts(services);
 
         services.TryAddEnumerable(
             ServiceDescriptor.Singleton<IValidateOptions<UsageRecorderOptions>, LedgerRecorderOptionsValidator<UsageRecorderOptions>>());
@@ -95,5 +102,25 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService(provider => provider.GetRequiredService<UsageRecorder>());
         return services.AddOptions<UsageRecorderOptions>().ValidateOnStart();
+    }
+
+    private static void AddPrompts(IServiceCollection services)
+    {
+        services.AddSingleton<PromptStore>();
+        services.AddSingleton<IActivePromptSource, DatabaseActivePromptSource>();
+        services.AddSingleton(provider => new ActivePromptCache(
+            provider.GetRequiredService<IActivePromptSource>(),
+            provider.GetRequiredService<IOptions<PromptCacheOptions>>().Value.MaxStaleness,
+            provider.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<PromptCacheRefresher>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PromptCacheOptions>, PromptCacheOptionsValidator>());
+        services.AddOptions<PromptCacheOptions>().ValidateOnStart();
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<
+            IValidateOptions<PromptPerformanceRecorderOptions>, LedgerRecorderOptionsValidator<PromptPerformanceRecorderOptions>>());
+        services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<PromptPerformanceRecorderOptions>>().Value);
+        services.AddSingleton<PromptPerformanceRecorder>();
+        services.AddHostedService(provider => provider.GetRequiredService<PromptPerformanceRecorder>());
+        services.AddOptions<PromptPerformanceRecorderOptions>().ValidateOnStart();
     }
 }

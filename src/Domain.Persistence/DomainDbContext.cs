@@ -6,8 +6,10 @@ using Domain.Persistence.Rls;
 using Domain.Conversations;
 using Domain.Sessions;
 using Domain.Persistence.Views;
+using Domain.Prompts;
 using Domain.Usage;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Domain.Persistence;
 
@@ -44,6 +46,12 @@ public sealed class DomainDbContext : DbContext
 
     public DbSet<UsageRecord> UsageLogs => Set<UsageRecord>();
 
+    public DbSet<SystemPrompt> SystemPrompts => Set<SystemPrompt>();
+
+    public DbSet<PromptVersion> PromptVersions => Set<PromptVersion>();
+
+    public DbSet<PromptPerformanceRecord> PromptPerformance => Set<PromptPerformanceRecord>();
+
     /// <summary><c>session_summary</c>: read-only, under the caller's RLS like every table.</summary>
     public DbSet<SessionSummaryRow> SessionSummaries => Set<SessionSummaryRow>();
 
@@ -61,6 +69,9 @@ public sealed class DomainDbContext : DbContext
 
     /// <summary><c>user_usage_summary</c>: read-only, under the caller's RLS.</summary>
     public DbSet<UserUsageSummaryRow> UserUsageSummaries => Set<UserUsageSummaryRow>();
+
+    /// <summary><c>prompt_version_results</c>: each prompt version's runs, success rate and median latency; admins and the backend read it.</summary>
+    public DbSet<PromptVersionResultRow> PromptVersionResults => Set<PromptVersionResultRow>();
 
     /// <summary>The transaction whose request context was set for this context's claims, if any.</summary>
     internal DbTransaction? ClaimsTransaction { get; set; }
@@ -108,6 +119,12 @@ public sealed class DomainDbContext : DbContext
         {
             throw translated;
         }
+        catch (PostgresException ex) when (DatabaseErrorTranslator.Translate(ex) is { } translated)
+        {
+            // A constraint checked at commit (a deferred key, such as a prompt's active version) fails in the commit
+            // SaveChanges makes, which EF does not wrap in DbUpdateException.
+            throw translated;
+        }
     }
 
     /// <inheritdoc />
@@ -125,6 +142,12 @@ public sealed class DomainDbContext : DbContext
         }
         catch (DbUpdateException ex) when (DatabaseErrorTranslator.Translate(ex) is { } translated)
         {
+            throw translated;
+        }
+        catch (PostgresException ex) when (DatabaseErrorTranslator.Translate(ex) is { } translated)
+        {
+            // A constraint checked at commit (a deferred key, such as a prompt's active version) fails in the commit
+            // SaveChanges makes, which EF does not wrap in DbUpdateException.
             throw translated;
         }
     }

@@ -1,5 +1,7 @@
 using Domain.Conversations;
 using Domain.Persistence;
+using Domain.Persistence.Rls;
+using Domain.Prompts;
 using Domain.Sessions;
 using Domain.Usage;
 using Npgsql;
@@ -20,22 +22,28 @@ public sealed record SeededUser(Guid Id, string Email, int Sessions);
 /// <param name="Conversations">Conversations created.</param>
 /// <param name="Messages">Messages created.</param>
 /// <param name="UsageRecords">Usage records created.</param>
+/// <param name="Prompts">System prompts created (each with one active version); prompts are seeded whenever
+/// <c>public.system_prompts</c> is empty, even when the sessions were not.</param>
+/// <param name="PromptVersions">Prompt versions created.</param>
+/// <param name="PerformanceRecords">Prompt performance records created.</param>
 public sealed record SeedResult(
     bool Seeded, long ExistingSessions, IReadOnlyList<SeededUser> Users, int Sessions, int Revisions, int Drafts, int HoleResolutions,
-    int Conversations = 0, int Messages = 0, int UsageRecords = 0)
+    int Conversations = 0, int Messages = 0, int UsageRecords = 0, int Prompts = 0, int PromptVersions = 0, int PerformanceRecords = 0)
 {
     /// <summary>One line saying what happened.</summary>
-    public string Summary => Seeded
+    public string Summary => (Seeded
         ? $"seeded {Users.Count} demo users with {Sessions} sessions, {Revisions} revisions, {Drafts} drafts, "
             + $"{HoleResolutions} hole resolutions, {Conversations} conversations, {Messages} messages, {UsageRecords} usage records"
-        : $"not seeded: public.sessions already holds {ExistingSessions} rows";
+        : $"not seeded: public.sessions already holds {ExistingSessions} rows")
+        + (Prompts > 0 ? $"; {Prompts} prompts with {PromptVersions} versions (one active each), {PerformanceRecords} performance records" : string.Empty);
 }
 
 /// <summary>
-/// Fills an empty database with a few demo users and their sessions. Users are inserted into <c>auth.users</c> as
-/// the owner (on Supabase, Auth owns that table); every session is written through a context acting as its user,
-/// so the inserts pass the same row-level security as the application's. The content is fixed; only the
-/// timestamps follow the clock.
+/// Fills an empty database with a few demo users and their sessions, and an empty prompt catalog with seed 004's
+/// prompts. Users are inserted into <c>auth.users</c> as the owner (on Supabase, Auth owns that table); every session is
+/// written through a context acting as its user, the prompts by the first demo user acting as an admin (the backend
+/// when there is no demo user), so the inserts pass the same row-level security as the application's. The content is
+/// fixed; only the timestamps follow the clock.
 /// </summary>
 public sealed class DemoDataSeeder(TimeProvider clock)
 {
@@ -55,7 +63,9 @@ public sealed class DemoDataSeeder(TimeProvider clock)
         var existing = await CountSessionsAsync(ownerConnectionString, ct);
         if (existing > 0)
         {
-            return new SeedResult(false, existing, [], 0, 0, 0, 0);
+            var demoUsers = await FindDemoUsersAsync(ownerConnectionString, ct);
+            var (prompts, versions, runs) = await SeedPromptsAsync(ownerConnectionString, contexts, demoUsers, clock.GetUtcNow().AddDays(-14), ct);
+            return new SeedResult(false, existing, [], 0, 0, 0, 0, Prompts: prompts, PromptVersions: versions, PerformanceRecords: runs);
         }
 
         var start = clock.GetUtcNow().AddDays(-14);
@@ -101,7 +111,64 @@ public sealed class DemoDataSeeder(TimeProvider clock)
             await backend.SaveChangesAsync(ct);
         }
 
-        return new SeedResult(true, 0, users, sessions, revisions, drafts, holes, conversations, messages, usage.Count);
+        var (promptCount, versionCount, runCount) = await SeedPromptsAsync(
+            ownerConnectionString, contexts, [.. users.Select(u => (u.Id, u.Email))], start, ct);
+        return new SeedResult(true, 0, users, sessions, revisions, drafts, holes, conversations, messages, usage.Count, promptCount, versionCount, runCount);
+    }
+
+    /// <summary>
+    /// Seed 004's prompts, unless <c>public.system_prompts</c> holds any: each tool and provider with its versions, one of
+    /// them active (one prompt rolled back from its newest), published by the first demo user acting as an admin, and
+    /// how the demo users' calls with them went, metered by the backend.
+    /// </summary>
+    private static async Task<(int Prompts, int Versions, int Runs)> SeedPromptsAsync(
+        string ownerConnectionString, DomainDbContextFactory contexts, IReadOnlyList<(Guid Id, string Email)> users, DateTimeOffset start,
+        CancellationToken ct)
+    {
+        if (await CountAsync(ownerConnectionString, "SELECT count(*) FROM public.system_prompts", ct) > 0)
+        {
+            return (0, 0, 0);
+        }
+
+        var prompts = new List<SystemPrompt>();
+        var at = start;
+        foreach (var plan in DemoPrompts.All)
+        {
+            var prompt = SystemPrompt.Create(plan.ToolName, plan.Provider, plan.Tier, plan.Description, at);
+            var admin = users.Count > 0 ? users[0].Id : (Guid?)null;
+            var versions = plan.Versions.Select((text, i) => prompt.PublishVersion(text, i == 0 ? "first version" : $"revision {i + 1}", admin, at.AddDays(i))).ToList();
+            prompt.Activate(versions[plan.ActiveVersion - 1], at.AddDays(plan.Versions.Count));
+            prompts.Add(prompt);
+            at = at.AddHours(1);
+        }
+
+        await using (var publisher = users.Count > 0 ? contexts.For(RlsClaims.ForAdmin(users[0].Id, users[0].Email)) : contexts.AsServiceRole())
+        {
+            publisher.SystemPrompts.AddRange(prompts);
+            await publisher.SaveChangesAsync(ct);
+        }
+
+        // How the demo users' calls went with each version: deterministic, so every `up` shows the same results.
+        var runs = new List<PromptPerformanceRecord>();
+        foreach (var version in prompts.SelectMany(p => p.Versions))
+        {
+            for (var i = 0; i < users.Count * 4; i++)
+            {
+                var succeeded = (i + 1) % (2 + version.VersionNumber) != 0;
+                runs.Add(PromptPerformanceRecord.Create(
+                    users[i % users.Count].Id, version.Id, 300 + (37 * i) + (11 * version.VersionNumber), 400 + (97 * i) - (60 * version.VersionNumber),
+                    succeeded, version.CreatedAt.AddHours(i + 1), qualityScore: succeeded ? 0.5 + (0.05 * (i % 8)) : null,
+                    errorMessage: succeeded ? null : "provider timeout"));
+            }
+        }
+
+        await using (var backend = contexts.AsServiceRole())
+        {
+            backend.PromptPerformance.AddRange(runs);
+            await backend.SaveChangesAsync(ct);
+        }
+
+        return (prompts.Count, prompts.Sum(p => p.Versions.Count), runs.Count);
     }
 
     /// <summary>
@@ -171,6 +238,33 @@ public sealed class DemoDataSeeder(TimeProvider clock)
         }
 
         return session;
+    }
+
+    private static async Task<long> CountAsync(string ownerConnectionString, string sql, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>The demo users an earlier seed created, in seeding order; empty when there are none.</summary>
+    private static async Task<List<(Guid Id, string Email)>> FindDemoUsersAsync(string ownerConnectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync(ct);
+        var users = new List<(Guid, string)>();
+        foreach (var email in DemoEmails)
+        {
+            await using var find = new NpgsqlCommand("SELECT id FROM auth.users WHERE email = @email ORDER BY id LIMIT 1", connection);
+            find.Parameters.AddWithValue("email", email);
+            if (await find.ExecuteScalarAsync(ct) is Guid id)
+            {
+                users.Add((id, email));
+            }
+        }
+
+        return users;
     }
 
     private static async Task<long> CountSessionsAsync(string ownerConnectionString, CancellationToken ct)
@@ -246,6 +340,40 @@ public sealed class DemoDataSeeder(TimeProvider clock)
     private sealed record SessionPlan(string Title, string? Description, SessionStatus Outcome, IReadOnlyList<Step> Steps);
 
     private sealed record UserPlan(string Email, IReadOnlyList<SessionPlan> Sessions);
+
+    private sealed record PromptPlan(string ToolName, string Provider, int Tier, string Description, IReadOnlyList<string> Versions, int ActiveVersion);
+
+    /// <summary>Seed 004's tools (chat, debug, analyze, codereview) for its providers (kimi, glm, base).</summary>
+    private static class DemoPrompts
+    {
+        public static IReadOnlyList<PromptPlan> All { get; } =
+        [
+            new("chat", "kimi", 1, "General conversation",
+            [
+                "You are a helpful assistant. Answer the question.",
+                "You are a helpful assistant. Answer the question in at most three paragraphs, and say when you are unsure.",
+            ], ActiveVersion: 2),
+            new("chat", "glm", 1, "General conversation",
+            [
+                "You are a concise assistant. Answer in plain language.",
+            ], ActiveVersion: 1),
+            new("codereview", "kimi", 2, "Reviews a diff for defects",
+            [
+                "Review the diff. List defects by severity.",
+                "Review the diff. List defects by severity, each with the line it is on.",
+                "Review the diff. List defects by severity, each with the line it is on and a suggested fix. Be exhaustive.",
+            ], ActiveVersion: 2),
+            new("debug", "base", 0, "Finds the cause of a failure",
+            [
+                "Given the error and the code, find the root cause before proposing a fix.",
+            ], ActiveVersion: 1),
+            new("analyze", "glm", 2, "Explains a codebase's structure",
+            [
+                "Describe the architecture: components, their responsibilities and how they depend on each other.",
+                "Describe the architecture: components, their responsibilities, how they depend on each other, and the risks you see.",
+            ], ActiveVersion: 2),
+        ];
+    }
 
     private static class DemoPlans
     {

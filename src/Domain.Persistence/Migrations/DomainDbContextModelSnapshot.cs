@@ -345,6 +345,49 @@ namespace Domain.Persistence.Migrations
                     b.ToView("draft_validation_stats", "public");
                 });
 
+            modelBuilder.Entity("Domain.Persistence.Views.PromptVersionResultRow", b =>
+                {
+                    b.Property<double?>("AverageQualityScore")
+                        .HasColumnType("double precision")
+                        .HasColumnName("average_quality_score");
+
+                    b.Property<DateTimeOffset?>("LastRunAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_run_at");
+
+                    b.Property<double?>("MedianLatencyMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("median_latency_ms");
+
+                    b.Property<Guid>("PromptId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("prompt_id");
+
+                    b.Property<Guid>("PromptVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("prompt_version_id");
+
+                    b.Property<long>("Runs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("runs");
+
+                    b.Property<double?>("SuccessRate")
+                        .HasColumnType("double precision")
+                        .HasColumnName("success_rate");
+
+                    b.Property<long>("Successes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("successes");
+
+                    b.Property<int>("VersionNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("version_number");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("prompt_version_results", "public");
+                });
+
             modelBuilder.Entity("Domain.Persistence.Views.RecentActivityRow", b =>
                 {
                     b.Property<Guid>("ActivityId")
@@ -523,6 +566,217 @@ namespace Domain.Persistence.Migrations
                     b.ToTable((string)null);
 
                     b.ToView("user_usage_summary", "public");
+                });
+
+            modelBuilder.Entity("Domain.Prompts.PromptPerformanceRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<string>("ErrorMessage")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error_message");
+
+                    b.Property<int>("LatencyMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("latency_ms");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid>("PromptVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("prompt_version_id");
+
+                    b.Property<double?>("QualityScore")
+                        .HasColumnType("double precision")
+                        .HasColumnName("quality_score");
+
+                    b.Property<bool>("Succeeded")
+                        .HasColumnType("boolean")
+                        .HasColumnName("succeeded");
+
+                    b.Property<int>("TokenCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("token_count");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_prompt_performance");
+
+                    b.HasIndex("PromptVersionId", "OccurredAt")
+                        .HasDatabaseName("ix_prompt_performance_prompt_version_id_occurred_at");
+
+                    b.HasIndex("UserId", "OccurredAt")
+                        .HasDatabaseName("ix_prompt_performance_user_id_occurred_at");
+
+                    b.ToTable("prompt_performance", "public", t =>
+                        {
+                            t.HasCheckConstraint("ck_prompt_performance_error_on_failure", "error_message is null or not succeeded");
+
+                            t.HasCheckConstraint("ck_prompt_performance_latency", "latency_ms >= 0");
+
+                            t.HasCheckConstraint("ck_prompt_performance_quality_score", "quality_score is null or quality_score between 0 and 1");
+
+                            t.HasCheckConstraint("ck_prompt_performance_tokens", "token_count >= 0");
+                        });
+
+                    b.HasAnnotation("Domain:RowLevelSecurity", "ledger; owner=UserId");
+                });
+
+            modelBuilder.Entity("Domain.Prompts.PromptVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<Guid?>("AuthorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("author_id");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("content");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("content_hash");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("notes");
+
+                    b.Property<Guid>("PromptId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("prompt_id");
+
+                    b.Property<int>("VersionNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("version_number");
+
+                    b.HasKey("Id")
+                        .HasName("pk_prompt_versions");
+
+                    b.HasAlternateKey("PromptId", "VersionNumber")
+                        .HasName("ak_prompt_versions_prompt_id_version_number");
+
+                    b.HasIndex("PromptId", "ContentHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_prompt_versions_prompt_id_content_hash");
+
+                    b.ToTable("prompt_versions", "public", t =>
+                        {
+                            t.HasCheckConstraint("ck_prompt_versions_content_hash", "content_hash = encode(sha256(convert_to(content, 'UTF8')), 'hex')");
+
+                            t.HasCheckConstraint("ck_prompt_versions_content_length", "char_length(content) between 1 and 200000");
+
+                            t.HasCheckConstraint("ck_prompt_versions_number_positive", "version_number >= 1");
+                        });
+
+                    b.HasAnnotation("Domain:RowLevelSecurity", "shared-reference-data; commands=select,insert");
+                });
+
+            modelBuilder.Entity("Domain.Prompts.SystemPrompt", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<DateTimeOffset?>("ActivatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("activated_at");
+
+                    b.Property<int?>("ActiveVersionNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("active_version_number");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("description");
+
+                    b.Property<int>("LastVersionNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_version_number");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("provider");
+
+                    b.Property<int>("Tier")
+                        .HasColumnType("integer")
+                        .HasColumnName("tier");
+
+                    b.Property<string>("ToolName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("tool_name");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()")
+                        .HasAnnotation("Domain:TouchedByChildChanges", true);
+
+                    b.Property<uint>("xmin")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_system_prompts");
+
+                    b.HasIndex("Id", "ActiveVersionNumber")
+                        .HasDatabaseName("ix_system_prompts_id_active_version_number");
+
+                    b.HasIndex("ToolName", "Provider")
+                        .IsUnique()
+                        .HasDatabaseName("ix_system_prompts_tool_name_provider");
+
+                    b.ToTable("system_prompts", "public", t =>
+                        {
+                            t.HasCheckConstraint("ck_system_prompts_active_version", "(active_version_number is null) = (activated_at is null) and (active_version_number is null or active_version_number between 1 and last_version_number)");
+
+                            t.HasCheckConstraint("ck_system_prompts_provider_length", "char_length(provider) between 1 and 100");
+
+                            t.HasCheckConstraint("ck_system_prompts_tier", "tier between 0 and 3");
+
+                            t.HasCheckConstraint("ck_system_prompts_tool_name_length", "char_length(tool_name) between 1 and 100");
+                        });
+
+                    b.HasAnnotation("Domain:RowLevelSecurity", "shared-reference-data; commands=select,insert,update; insert=ActivatedAt,ActiveVersionNumber,CreatedAt,Description,Id,LastVersionNumber,Provider,Tier,ToolName; update=ActivatedAt,ActiveVersionNumber,Description,LastVersionNumber,Tier,UpdatedAt");
                 });
 
             modelBuilder.Entity("Domain.Sessions.HoleResolution", b =>
@@ -932,6 +1186,26 @@ namespace Domain.Persistence.Migrations
                         .HasConstraintName("fk_messages_conversations_conversation_id_user_id");
                 });
 
+            modelBuilder.Entity("Domain.Prompts.PromptPerformanceRecord", b =>
+                {
+                    b.HasOne("Domain.Prompts.PromptVersion", null)
+                        .WithMany()
+                        .HasForeignKey("PromptVersionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_prompt_performance_prompt_versions_prompt_version_id");
+                });
+
+            modelBuilder.Entity("Domain.Prompts.PromptVersion", b =>
+                {
+                    b.HasOne("Domain.Prompts.SystemPrompt", null)
+                        .WithMany("Versions")
+                        .HasForeignKey("PromptId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_prompt_versions_system_prompts_prompt_id");
+                });
+
             modelBuilder.Entity("Domain.Sessions.HoleResolution", b =>
                 {
                     b.HasOne("Domain.Sessions.Session", null)
@@ -983,6 +1257,11 @@ namespace Domain.Persistence.Migrations
             modelBuilder.Entity("Domain.Conversations.Conversation", b =>
                 {
                     b.Navigation("Messages");
+                });
+
+            modelBuilder.Entity("Domain.Prompts.SystemPrompt", b =>
+                {
+                    b.Navigation("Versions");
                 });
 
             modelBuilder.Entity("Domain.Sessions.Session", b =>

@@ -73,3 +73,27 @@ public sealed record UserUsageSummaryRow(
     DateTimeOffset LastCallAt,
     long SessionsUsed,
     long ConversationsUsed);
+
+/// <summary>
+/// A row of <c>prompt_version_results</c>: one prompt version and how the calls made with it went (seed 004's
+/// performance metrics). Every version has a row; one without calls has zero runs and null rates.
+/// </summary>
+/// <param name="PromptVersionId">The version.</param>
+/// <param name="PromptId">Its prompt.</param>
+/// <param name="VersionNumber">Its number within the prompt.</param>
+/// <param name="Runs">Calls recorded with it.</param>
+/// <param name="Successes">How many of them succeeded.</param>
+/// <param name="SuccessRate">Successes over runs, 0 to 1; null without runs.</param>
+/// <param name="MedianLatencyMs">The median latency of its calls; null without runs.</param>
+/// <param name="AverageQualityScore">The mean of the quality scores given; null when none was.</param>
+/// <param name="LastRunAt">The newest call; null without runs.</param>
+public sealed record PromptVersionResultRow(
+    Guid PromptVersionId,
+    Guid PromptId,
+    int VersionNumber,
+    long Runs,
+    long Successes,
+    double? SuccessRate,
+    double? MedianLatencyMs,
+    double? AverageQualityScore,
+    DateTimeOffset? LastRunAt);

@@ -7,7 +7,8 @@ namespace Domain.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A migrated database of its own for the plan tests, loaded once as the owner with COPY: <see cref="Users"/> users
-/// with <see cref="RowsPerUser"/> rows each in every table that has an owner, then analysed, so the planner sees
+/// with <see cref="RowsPerUser"/> rows each in every table that has an owner (and one prompt their performance records
+/// name), then analysed, so the planner sees
 /// what a populated database looks like (many users, a few rows each). Never reset: the tests only read.
 /// </summary>
 public sealed class PlannedDatabase : IAsyncLifetime
@@ -99,6 +100,19 @@ public sealed class PlannedDatabase : IAsyncLifetime
                 connection,
                 "public.usage_logs (id, user_id, service, operation, model, input_tokens, output_tokens, cost_usd, occurred_at)",
                 rows.Select(r => Line(Guid.CreateVersion7(r.At), r.User, "openai", "chat.completion", "m", 10, 2, 0.001m, r.At)));
+            var (prompt, version) = (Guid.CreateVersion7(start), Guid.CreateVersion7(start));
+            await CopyAsync(
+                connection,
+                "public.system_prompts (id, tool_name, provider, tier, last_version_number, active_version_number, activated_at)",
+                [Line(prompt, "chat", "kimi", 0, 1, 1, start)]);
+            await CopyAsync(
+                connection,
+                "public.prompt_versions (id, prompt_id, version_number, content, content_hash)",
+                [Line(version, prompt, 1, "Be brief.", Domain.Prompts.PromptVersion.HashOf("Be brief."))]);
+            await CopyAsync(
+                connection,
+                "public.prompt_performance (id, user_id, prompt_version_id, token_count, latency_ms, succeeded, occurred_at)",
+                rows.Select(r => Line(Guid.CreateVersion7(r.At), r.User, version, 10, 200, true, r.At)));
             await transaction.CommitAsync();
         }
 

@@ -29,6 +29,7 @@ public sealed class PolicyPlanTests(PlannedDatabase database)
         { "conversations", "created_at" },
         { "messages", "created_at" },
         { "usage_logs", "occurred_at" },
+        { "prompt_performance", "occurred_at" },
     };
 
     private Guid Caller => database.UserIds[database.UserIds.Count / 2];

@@ -210,6 +210,7 @@ public sealed class RlsPolicyTests(MigratedDatabase database) : DatabaseTest(dat
                 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM anon;
                 GRANT SELECT ON public.sessions, public.session_revisions, public.session_drafts, public.hole_resolutions,
                     public.conversations, public.messages, public.usage_logs,
+                    public.system_prompts, public.prompt_versions, public.prompt_performance,
                     public.session_summary, public.user_analytics, public.recent_activity, public.draft_validation_stats,
                     public.conversation_summary, public.user_usage_summary TO anon;
                 """);

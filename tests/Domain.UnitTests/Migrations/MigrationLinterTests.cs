@@ -52,6 +52,23 @@ public sealed class MigrationLinterTests
         Assert.Equal(LintSeverity.Error, finding.Severity);
     }
 
+    [Theory]
+    [InlineData("TRUNCATE public.sessions;")]
+    [InlineData("truncate table public.sessions, public.conversations;")]
+    public void Lint_TruncateStatement_IsAnError(string sql)
+    {
+        var finding = Assert.Single(MigrationLinter.Lint(new RawSql(sql)));
+
+        Assert.Equal(("destructive-sql", LintSeverity.Error), (finding.Rule, finding.Severity));
+    }
+
+    [Fact]
+    public void Lint_ATriggerThatFiresOnTruncate_IsNotDestructive()
+    {
+        Assert.Empty(MigrationLinter.Lint(new RawSql(
+            "CREATE TRIGGER t AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON public.sessions FOR EACH STATEMENT EXECUTE FUNCTION f();")));
+    }
+
     [Fact]
     public void Lint_IndexOnExistingTable_WarnsUnlessConcurrent()
     {
@@ -104,6 +121,11 @@ public sealed class MigrationLinterTests
     private sealed class RawDrop : Migration
     {
         protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.Sql("drop table public.sessions;");
+    }
+
+    private sealed class RawSql(string sql) : Migration
+    {
+        protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.Sql(sql);
     }
 
     private sealed class IndexesExistingTable : Migration

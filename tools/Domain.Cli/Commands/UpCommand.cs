@@ -1,8 +1,12 @@
 using System.CommandLine;
+using Domain.Application;
+using Domain.Application.Common;
+using Domain.Application.Prompts;
 using Domain.DevDatabase;
 using Domain.Persistence;
 using Domain.Persistence.Rls;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Domain.Cli.Commands;
@@ -10,7 +14,8 @@ namespace Domain.Cli.Commands;
 /// <summary>
 /// <c>domain up</c>: brings a database to the current schema with demo data and shows that row-level security
 /// holds: the local cluster (started or attached) unless a connection is configured; migrations; the application's
-/// login role; demo data; every table of <c>public</c> with its RLS state; and what each demo user sees.
+/// login role; demo data; every table of <c>public</c> with its RLS state; the system prompts with their active
+/// versions; and what each demo user sees.
 /// <c>domain up --stop</c> stops the local cluster.
 /// </summary>
 internal static class UpCommand
@@ -65,6 +70,8 @@ internal static class UpCommand
 
         CliOutput.Blank();
         await ShowTablesAsync(database.OwnerConnectionString, ct);
+        CliOutput.Blank();
+        await ShowPromptsAsync(database, ct);
         CliOutput.Blank();
         var isolated = await ShowIsolationAsync(database, ct);
 
@@ -191,6 +198,16 @@ internal static class UpCommand
             var rows = (long)(await count.ExecuteScalarAsync(ct))!;
             CliOutput.Line($"{name.PadRight(width)}{(rls ? "on " : "OFF"),-6}{rows,7}");
         }
+    }
+
+    /// <summary>The prompt catalog through the prompt store, as the backend reads it, through the login role when there is one.</summary>
+    private static async Task ShowPromptsAsync(ProvisionedDatabase database, CancellationToken ct)
+    {
+        await using var services = new ServiceCollection()
+            .AddDomainPersistence(database.AppConnectionString ?? database.OwnerConnectionString)
+            .AddDomainApplication()
+            .BuildServiceProvider();
+        PromptsCommand.Print(await services.GetRequiredService<PromptStore>().ListAsync(Caller.Service, ct));
     }
 
     /// <summary>

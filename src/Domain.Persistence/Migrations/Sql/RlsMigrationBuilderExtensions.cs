@@ -139,6 +139,22 @@ public static class RlsMigrationBuilderExtensions
             """);
     }
 
+    /// <summary>
+    /// A <c>security_invoker</c> view for admins (<c>domain_admin</c>) and the backend (<c>service_role</c>) only: reports
+    /// across users, such as how each prompt version performs. <c>anon</c> and <c>authenticated</c> get no grant, so
+    /// reading it as either is refused rather than answered with a partial picture.
+    /// </summary>
+    public static void CreateSecurityInvokerViewForAdmins(this MigrationBuilder migrationBuilder, string name, string query)
+    {
+        var qualified = $"{DatabaseSchemas.Public}.{name}";
+        migrationBuilder.Sql($"""
+            CREATE VIEW {qualified} WITH (security_invoker = true) AS
+            {query};
+            REVOKE ALL ON TABLE {qualified} FROM PUBLIC, anon, authenticated;
+            GRANT SELECT ON TABLE {qualified} TO {Rls.RlsClaims.AdminRole}, service_role;
+            """);
+    }
+
     public static void DropView(this MigrationBuilder migrationBuilder, string name)
     {
         migrationBuilder.Sql($"DROP VIEW IF EXISTS {DatabaseSchemas.Public}.{name};");
