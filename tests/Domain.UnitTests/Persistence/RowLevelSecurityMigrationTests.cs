@@ -1,5 +1,6 @@
 using Domain.Persistence;
 using Domain.Persistence.RowLevelSecurity;
+using Domain.Persistence.TableDeclarations;
 using Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -27,7 +28,7 @@ public sealed class RowLevelSecurityMigrationTests
         using var context = Context<ModelAsShipped>();
         var model = context.GetService<IDesignTimeModel>().Model;
 
-        Assert.Empty(RowLevelSecurityModelValidator.UndeclaredPublicTables(model));
+        Assert.Empty(TableDeclarationModelValidator.UndeclaredPublicTables(model));
         Assert.All(model.GetRelationalModel().Tables.Where(t => t.Schema == DatabaseSchemas.Public), table => Assert.NotNull(table.GetRowLevelSecurity()));
     }
 
