@@ -13,6 +13,9 @@ var root = new RootCommand("The domain data layer's tool: a local PostgreSQL, mi
     RollbackCommand.Create(),
     LintCommand.Create(),
     ConversationsCommand.Create(),
+    ProfilesCommand.Create(),
+    KeysCommand.Create(),
+    AuditCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();
