@@ -8,7 +8,8 @@ namespace Domain.Persistence.Identity;
 
 /// <summary>
 /// What the database knows about a presented key: the key's row found by its hash, with its owner's role and e-mail
-/// address from the profile. The hash is returned for the caller to compare in constant time.
+/// address from the profile. The hash is returned for the caller to compare in constant time. (Raw SQL results are
+/// read by column name, which the model's snake_case naming applies to: <c>user_id</c> for <see cref="UserId"/>.)
 /// </summary>
 public sealed class PresentedApiKey
 {
@@ -58,8 +59,7 @@ public static class ApiKeyCommands
                AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > @now)
                AND (a.last_used_at IS NULL OR a.last_used_at <= @now - @resolution)
             RETURNING a.id)
-        SELECT k.id AS "Id", k.user_id AS "UserId", k.key_hash AS "KeyHash", k.scopes AS "Scopes", k.expires_at AS "ExpiresAt",
-               k.revoked_at AS "RevokedAt", p.role::text AS "Role", p.email AS "Email"
+        SELECT k.id, k.user_id, k.key_hash, k.scopes, k.expires_at, k.revoked_at, p.role::text AS role, p.email
           FROM k LEFT JOIN public.user_profiles p ON p.user_id = k.user_id
         """;
 

@@ -28,8 +28,8 @@ public static class MonthlyUsageQueries
     /// carries the summed columns, over the period's entries only.
     /// </summary>
     private const string UsageSql = """
-        SELECT p.monthly_token_limit AS "TokenLimit", p.monthly_cost_limit_usd AS "CostLimitUsd",
-               coalesce(u.tokens, 0) AS "TokensUsed", coalesce(u.cost, 0) AS "CostUsdUsed"
+        SELECT p.monthly_token_limit AS token_limit, p.monthly_cost_limit_usd AS cost_limit_usd,
+               coalesce(u.tokens, 0) AS tokens_used, coalesce(u.cost, 0) AS cost_usd_used
           FROM public.user_profiles p
           LEFT JOIN LATERAL (
                 SELECT sum(l.input_tokens::bigint + l.output_tokens)::bigint AS tokens, sum(l.cost_usd) AS cost

@@ -10,7 +10,7 @@ namespace Domain.Identity;
 /// </summary>
 public sealed partial class ApiKey : IAggregateRoot
 {
-    private string[] _scopes = [];
+    private IReadOnlyList<string> _scopes = [];
 
     private ApiKey()
     {
@@ -78,7 +78,7 @@ public sealed partial class ApiKey : IAggregateRoot
     public bool IsActiveAt(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
 
     /// <summary>Whether the key carries <paramref name="scope"/>.</summary>
-    public bool HasScope(string scope) => Array.BinarySearch(_scopes, scope, StringComparer.Ordinal) >= 0;
+    public bool HasScope(string scope) => _scopes.Contains(scope, StringComparer.Ordinal);
 
     /// <summary>Revokes the key for good. Revoking a revoked key changes nothing.</summary>
     public void Revoke(DateTimeOffset now)
