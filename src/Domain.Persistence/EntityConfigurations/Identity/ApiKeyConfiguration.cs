@@ -2,6 +2,7 @@ using Domain.Identity;
 using Domain.Persistence.Auditing;
 using Domain.Persistence.RowLevelSecurity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Domain.Persistence.EntityConfigurations.Identity;
@@ -49,6 +50,12 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.Property(k => k.Prefix).HasMaxLength(ApiKeySecret.DisplayPrefixLength);
         builder.Property(k => k.Scopes).HasField("_scopes");
         builder.Property(k => k.CreatedAt).HasDefaultValueSql("now()");
+
+        // A key is issued neither revoked nor used, so EF leaves both out of the INSERT (owners hold no grant on them);
+        // revoking updates revoked_at, and only verification (as the service role) writes last_used_at.
+        builder.Property(k => k.RevokedAt).Metadata.SetBeforeSaveBehavior(PropertySaveBehavior.Ignore);
+        builder.Property(k => k.LastUsedAt).Metadata.SetBeforeSaveBehavior(PropertySaveBehavior.Ignore);
+        builder.Property(k => k.LastUsedAt).Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
 
         builder.Property<uint>(EntityConfigurationExtensions.RowVersion).IsRowVersion();
 
