@@ -46,7 +46,7 @@ public static class ApiKeyCommands
     /// condition is part of the UPDATE, so the row is locked and written only then: within a minute of the last write a
     /// verification reads and never writes, whatever the request rate.
     /// </summary>
-    private const string FindSql = """
+    internal const string FindSql = """
         WITH k AS (
             SELECT id, user_id, key_hash, scopes, expires_at, revoked_at
               FROM public.api_keys

@@ -27,7 +27,7 @@ public static class MonthlyUsageQueries
     /// user's usage in [<c>@from</c>, <c>@to</c>): an index-only scan of <c>ix_usage_logs_user_id_occurred_at</c>, which
     /// carries the summed columns, over the period's entries only.
     /// </summary>
-    private const string UsageSql = """
+    internal const string UsageSql = """
         SELECT p.monthly_token_limit AS token_limit, p.monthly_cost_limit_usd AS cost_limit_usd,
                coalesce(u.tokens, 0) AS tokens_used, coalesce(u.cost, 0) AS cost_usd_used
           FROM public.user_profiles p
