@@ -150,7 +150,7 @@ public sealed class RowLevelSecurityMigrationTests
     }
 
     /// <summary>Diffs the design-time model of <typeparamref name="TFrom"/> against <typeparamref name="TTo"/>'s and generates Up's SQL.</summary>
-    private static (IReadOnlyList<MigrationOperation> Operations, List<string> Sql) Migrate<TFrom, TTo>()
+    internal static (IReadOnlyList<MigrationOperation> Operations, List<string> Sql) Migrate<TFrom, TTo>()
         where TFrom : ModelAsShipped
         where TTo : ModelAsShipped
     {
@@ -169,7 +169,7 @@ public sealed class RowLevelSecurityMigrationTests
     }
 
     /// <summary>The migrating context's configuration, with <typeparamref name="TCustomizer"/> changing the model after the shipped configurations.</summary>
-    private static DomainDbContext Context<TCustomizer>()
+    internal static DomainDbContext Context<TCustomizer>()
         where TCustomizer : ModelAsShipped
         => new(new DbContextOptionsBuilder<DomainDbContext>()
             .UseDomainModel("Host=127.0.0.1;Database=never_opened;Username=nobody")
