@@ -1,3 +1,5 @@
+using Domain.Application.Auditing;
+using Domain.Application.Identity;
 using Domain.Application.Ledgers;
 using Domain.Application.Common;
 using Domain.Application.Conversations;
@@ -90,6 +92,11 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton<RequestPipeline>();
         services.AddSingleton<SessionStore>();
         services.AddSingleton<ConversationStore>();
+        services.AddSingleton<ProfileStore>();
+        services.AddSingleton<ProfileCallers>();
+        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<UsageLimitCheck>();
+        services.AddSingleton<AuditTrail>();
         services.AddSingleton<ConversationCleanup>();
         services.AddHostedService<ConversationCleanupService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConversationOptions>, ConversationOptionsValidator>());

@@ -3,7 +3,9 @@ using System.Runtime.ExceptionServices;
 using Domain.Persistence.EntityConfigurations;
 using Domain.Persistence.Errors;
 using Domain.Persistence.Rls;
+using Domain.Auditing;
 using Domain.Conversations;
+using Domain.Identity;
 using Domain.Sessions;
 using Domain.Persistence.Views;
 using Domain.Prompts;
@@ -51,6 +53,14 @@ public sealed class DomainDbContext : DbContext
     public DbSet<PromptVersion> PromptVersions => Set<PromptVersion>();
 
     public DbSet<PromptPerformanceRecord> PromptPerformance => Set<PromptPerformanceRecord>();
+
+    /// <summary><c>user_profiles</c>: one per auth user, created by the database.</summary>
+    public DbSet<UserProfile> UserProfiles => Set<UserProfile>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    /// <summary><c>audit_logs</c>: read-only, written by the database's audit triggers.</summary>
+    public DbSet<AuditEntry> AuditLogs => Set<AuditEntry>();
 
     /// <summary><c>session_summary</c>: read-only, under the caller's RLS like every table.</summary>
     public DbSet<SessionSummaryRow> SessionSummaries => Set<SessionSummaryRow>();

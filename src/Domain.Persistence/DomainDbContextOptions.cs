@@ -5,7 +5,7 @@ using Domain.Persistence.Commands;
 using Domain.Persistence.Errors;
 using Domain.Persistence.MigrationSafety;
 using Domain.Persistence.Rls;
-using Domain.Persistence.RowLevelSecurity;
+using Domain.Persistence.TableDeclarations;
 using Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -107,9 +107,9 @@ public static class DomainDbContextOptions
     {
         return builder
             .ReplaceService<IMigrator, LockingLoggingMigrator>()
-            .ReplaceService<IRelationalAnnotationProvider, RowLevelSecurityAnnotationProvider>()
-            .ReplaceService<IMigrationsSqlGenerator, RowLevelSecurityMigrationsSqlGenerator>()
-            .ReplaceService<IModelValidator, RowLevelSecurityModelValidator>()
+            .ReplaceService<IRelationalAnnotationProvider, TableDeclarationAnnotationProvider>()
+            .ReplaceService<IMigrationsSqlGenerator, TableDeclarationMigrationsSqlGenerator>()
+            .ReplaceService<IModelValidator, TableDeclarationModelValidator>()
             .UseNpgsql(connectionString, npgsql =>
             {
                 PostgresEnums.Map(npgsql);

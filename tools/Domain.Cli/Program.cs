@@ -14,6 +14,9 @@ var root = new RootCommand("The domain data layer's tool: a local PostgreSQL, mi
     LintCommand.Create(),
     ConversationsCommand.Create(),
     PromptsCommand.Create(),
+    ProfilesCommand.Create(),
+    KeysCommand.Create(),
+    AuditCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -1,15 +1,20 @@
 using Domain.Conversations;
+using Domain.Identity;
 using Domain.Persistence;
 using Domain.Persistence.Rls;
 using Domain.Prompts;
 using Domain.Sessions;
 using Domain.Usage;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Domain.DevDatabase;
 
-/// <summary>A demo user the seeder created (or found) in <c>auth.users</c>, and how many sessions it was given.</summary>
-public sealed record SeededUser(Guid Id, string Email, int Sessions);
+/// <summary>
+/// A demo user the seeder created (or found) in <c>auth.users</c>, how many sessions it was given, and what its profile
+/// says: whether it is an admin and its monthly limits (null: none).
+/// </summary>
+public sealed record SeededUser(Guid Id, string Email, int Sessions, bool IsAdmin = false, MonthlyUsageLimits? Limits = null);
 
 /// <summary>What <see cref="DemoDataSeeder.SeedAsync"/> did.</summary>
 /// <param name="Seeded">False when the database already held sessions and nothing was written.</param>
@@ -32,17 +37,20 @@ public sealed record SeedResult(
 {
     /// <summary>One line saying what happened.</summary>
     public string Summary => (Seeded
-        ? $"seeded {Users.Count} demo users with {Sessions} sessions, {Revisions} revisions, {Drafts} drafts, "
-            + $"{HoleResolutions} hole resolutions, {Conversations} conversations, {Messages} messages, {UsageRecords} usage records"
+        ? $"seeded {Users.Count} demo users (their profiles made by the database; {Users.Count(u => u.IsAdmin)} admin) with "
+            + $"{Sessions} sessions, {Revisions} revisions, {Drafts} drafts, {HoleResolutions} hole resolutions, {Conversations} conversations, "
+            + $"{Messages} messages, {UsageRecords} usage records"
         : $"not seeded: public.sessions already holds {ExistingSessions} rows")
         + (Prompts > 0 ? $"; {Prompts} prompts with {PromptVersions} versions (one active each), {PerformanceRecords} performance records" : string.Empty);
 }
 
 /// <summary>
 /// Fills an empty database with a few demo users and their sessions, and an empty prompt catalog with seed 004's
-/// prompts. Users are inserted into <c>auth.users</c> as the owner (on Supabase, Auth owns that table); every session is
-/// written through a context acting as its user, the prompts by the first demo user acting as an admin (the backend
-/// when there is no demo user), so the inserts pass the same row-level security as the application's. The content is
+/// prompts. Users are inserted into <c>auth.users</c> as the owner (on Supabase, Auth owns that table), and the database
+/// gives each a profile (its display name from the sign-up metadata); every session is written through a context acting
+/// as its user, the prompts by the first demo user acting as an admin (the backend when there is no demo user), so the
+/// inserts pass the same row-level security as the application's, and the audit trail records each write with its
+/// actor. One user edits their preferences; the backend makes one an admin and gives one monthly limits. The content is
 /// fixed; only the timestamps follow the clock.
 /// </summary>
 public sealed class DemoDataSeeder(TimeProvider clock)
@@ -99,15 +107,37 @@ public sealed class DemoDataSeeder(TimeProvider clock)
                 messages += conversation.Messages.Count;
             }
 
+            if (plan.Preferences is { } preferences)
+            {
+                // What a user edits on their own profile, as themselves: the column grants a user has.
+                var profile = await context.UserProfiles.SingleAsync(p => p.UserId == userId, ct);
+                profile.UpdateDetails(profile.DisplayName, profile.AvatarUrl, preferences);
+            }
+
             await context.SaveChangesAsync(ct);
             sessions += plan.Sessions.Count;
-            users.Add(new SeededUser(userId, plan.Email, plan.Sessions.Count));
+            users.Add(new SeededUser(userId, plan.Email, plan.Sessions.Count, plan.IsAdmin, plan.Limits));
         }
 
-        // Usage is metered by the backend: only the service role may write the ledger.
+        // Usage is metered by the backend: only the service role may write the ledger. Roles and limits are the
+        // backend's to set, too.
         await using (var backend = contexts.AsServiceRole())
         {
             backend.UsageLogs.AddRange(usage);
+            foreach (var user in users.Where(u => u.IsAdmin || u.Limits is not null))
+            {
+                var profile = await backend.UserProfiles.SingleAsync(p => p.UserId == user.Id, ct);
+                if (user.IsAdmin)
+                {
+                    profile.ChangeRole(UserRole.Admin);
+                }
+
+                if (user.Limits is { } limits)
+                {
+                    profile.SetMonthlyLimits(limits);
+                }
+            }
+
             await backend.SaveChangesAsync(ct);
         }
 
@@ -318,9 +348,13 @@ public sealed class DemoDataSeeder(TimeProvider clock)
             }
 
             var id = Guid.CreateVersion7(start.AddMinutes(u));
-            await using var insert = new NpgsqlCommand("INSERT INTO auth.users (id, email) VALUES (@id, @email)", connection, transaction);
+            await using var insert = new NpgsqlCommand(
+                "INSERT INTO auth.users (id, email, raw_user_meta_data) VALUES (@id, @email, jsonb_build_object('full_name', @name::text))",
+                connection,
+                transaction);
             insert.Parameters.AddWithValue("id", id);
             insert.Parameters.AddWithValue("email", email);
+            insert.Parameters.AddWithValue("name", DemoPlans.Users[u].FullName);
             await insert.ExecuteNonQueryAsync(ct);
             ids.Add(id);
         }
@@ -339,7 +373,8 @@ public sealed class DemoDataSeeder(TimeProvider clock)
 
     private sealed record SessionPlan(string Title, string? Description, SessionStatus Outcome, IReadOnlyList<Step> Steps);
 
-    private sealed record UserPlan(string Email, IReadOnlyList<SessionPlan> Sessions);
+    private sealed record UserPlan(
+        string Email, string FullName, IReadOnlyList<SessionPlan> Sessions, string? Preferences = null, bool IsAdmin = false, MonthlyUsageLimits? Limits = null);
 
     private sealed record PromptPlan(string ToolName, string Provider, int Tier, string Description, IReadOnlyList<string> Versions, int ActiveVersion);
 
@@ -381,7 +416,7 @@ public sealed class DemoDataSeeder(TimeProvider clock)
 
         public static IReadOnlyList<UserPlan> Users { get; } =
         [
-            new("ada@demo.domain.test",
+            new("ada@demo.domain.test", "Ada Lovelace",
             [
                 new("Parse CSV invoices", "Turn supplier CSV exports into invoice records.", SessionStatus.Finalized,
                 [
@@ -404,8 +439,8 @@ public sealed class DemoDataSeeder(TimeProvider clock)
                 [
                     new RevisionStep("""{"goal": "export monthly report", "format": "xlsx"}""", "Imported from the old tool"),
                 ]),
-            ]),
-            new("grace@demo.domain.test",
+            ], Preferences: """{"theme": "dark", "language": "en"}"""),
+            new("grace@demo.domain.test", "Grace Hopper",
             [
                 new("COBOL copybook to JSON Schema", "Map PIC clauses to JSON Schema types.", SessionStatus.Finalized,
                 [
@@ -426,8 +461,8 @@ public sealed class DemoDataSeeder(TimeProvider clock)
                     new DraftStep("0 2 * * * /opt/batch/run.sh", "cron", true, null),
                 ]),
                 new("Unit conversion library", null, SessionStatus.Active, []),
-            ]),
-            new("linus@demo.domain.test",
+            ], IsAdmin: true),
+            new("linus@demo.domain.test", "Linus Torvalds",
             [
                 new("Commit message linter", "A commit-msg hook enforcing the project's format.", SessionStatus.Finalized,
                 [
@@ -441,7 +476,7 @@ public sealed class DemoDataSeeder(TimeProvider clock)
                     new DraftStep("- [ ] builds\n- [ ] tests\n- [ ] signed-off\n", "markdown", false,
                         """{"errors": ["hole ?h1 not rendered"], "warnings": ["list is short"]}"""),
                 ]),
-            ]),
+            ], Limits: MonthlyUsageLimits.Of(100_000, 5.00m)),
         ];
     }
 }

@@ -7,9 +7,10 @@ namespace Domain.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A migrated database of its own for the plan tests, loaded once as the owner with COPY: <see cref="Users"/> users
-/// with <see cref="RowsPerUser"/> rows each in every table that has an owner (and one prompt their performance records
-/// name), then analysed, so the planner sees
-/// what a populated database looks like (many users, a few rows each). Never reset: the tests only read.
+/// (each with the profile the database makes) with <see cref="RowsPerUser"/> rows each in every table that has an
+/// owner (one prompt their performance records name; the audit trail gets an entry for each session and conversation),
+/// then analysed, so the planner sees what a populated database looks like (many users, a few rows each). Never reset:
+/// the tests only read, or roll back.
 /// </summary>
 public sealed class PlannedDatabase : IAsyncLifetime
 {
@@ -113,6 +114,10 @@ public sealed class PlannedDatabase : IAsyncLifetime
                 connection,
                 "public.prompt_performance (id, user_id, prompt_version_id, token_count, latency_ms, succeeded, occurred_at)",
                 rows.Select(r => Line(Guid.CreateVersion7(r.At), r.User, version, 10, 200, true, r.At)));
+            await CopyAsync(
+                connection,
+                "public.api_keys (id, user_id, name, prefix, key_hash, scopes, created_at)",
+                rows.Select(r => Line(Guid.CreateVersion7(r.At), r.User, $"key {r.Index}", "dk_abcdefgh", KeyHashText(r.User, r.Index), "{sessions:read}", r.At)));
             await transaction.CommitAsync();
         }
 
@@ -134,7 +139,14 @@ public sealed class PlannedDatabase : IAsyncLifetime
         }
     }
 
-    /// <summary>A line of COPY's text format; the values here hold no tab, newline or backslash.</summary>
+    /// <summary>The key hash the load gives key number <paramref name="index"/> of <paramref name="user"/>, in COPY's text form of bytea.</summary>
+    public static string KeyHashText(Guid user, int index) => @"\\x" + Convert.ToHexString(KeyHash(user, index));
+
+    /// <summary>The key hash the load gives key number <paramref name="index"/> of <paramref name="user"/>.</summary>
+    public static byte[] KeyHash(Guid user, int index)
+        => System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{user:N}/{index}"));
+
+    /// <summary>A line of COPY's text format; the values here hold no tab or newline, and a backslash only where escaped.</summary>
     private static string Line(params object?[] values) => string.Join('\t', values.Select(v => v switch
     {
         null => @"\N",

@@ -73,6 +73,10 @@ internal static class UpCommand
         CliOutput.Blank();
         await ShowPromptsAsync(database, ct);
         CliOutput.Blank();
+        await ShowProfilesAsync(database.OwnerConnectionString, ct);
+        CliOutput.Blank();
+        await ShowAuditTrailAsync(database.OwnerConnectionString, ct);
+        CliOutput.Blank();
         var isolated = await ShowIsolationAsync(database, ct);
 
         if (database.Server.LocalCluster is not null)
@@ -210,6 +214,78 @@ internal static class UpCommand
         PromptsCommand.Print(await services.GetRequiredService<PromptStore>().ListAsync(Caller.Service, ct));
     }
 
+    /// <summary>Every profile (the database made one per auth user): role, display name, monthly limits, active keys.</summary>
+    private static async Task ShowProfilesAsync(string ownerConnectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT coalesce(p.email, p.user_id::text), p.role::text, p.display_name, p.monthly_token_limit, p.monthly_cost_limit_usd,
+                   (SELECT count(*) FROM public.api_keys k WHERE k.user_id = p.user_id AND k.revoked_at IS NULL)
+              FROM public.user_profiles p ORDER BY 1
+            """,
+            connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        CliOutput.Heading("profiles (one per auth user, made by the database; the role is what makes an admin)");
+        var any = false;
+        while (await reader.ReadAsync(ct))
+        {
+            any = true;
+            var limits = ProfilesCommand.Limits(reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetDecimal(4));
+            CliOutput.Line($"{reader.GetString(0),-28}{reader.GetString(1),-7}{(reader.IsDBNull(2) ? "-" : reader.GetString(2)),-18}"
+                + $"limits: {limits}; {reader.GetInt64(5)} active API key(s)");
+        }
+
+        if (!any)
+        {
+            CliOutput.Line("(none)");
+        }
+    }
+
+    /// <summary>What the audit trail holds: entries per table, operation and actor role, then the newest few.</summary>
+    private static async Task ShowAuditTrailAsync(string ownerConnectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync(ct);
+        CliOutput.Heading("audit trail (written by the database for every writer; nobody can change it)");
+        await using (var summary = new NpgsqlCommand(
+            "SELECT table_name, operation::text, actor_role, count(*) FROM public.audit_logs GROUP BY 1, 2, 3 ORDER BY 1, 2, 3", connection))
+        await using (var reader = await summary.ExecuteReaderAsync(ct))
+        {
+            var any = false;
+            while (await reader.ReadAsync(ct))
+            {
+                any = true;
+                CliOutput.Line($"{reader.GetString(0),-16}{reader.GetString(1),-10}by {reader.GetString(2),-16}{reader.GetInt64(3),5}");
+            }
+
+            if (!any)
+            {
+                CliOutput.Line("(empty)");
+                return;
+            }
+        }
+
+        await using var newest = new NpgsqlCommand(
+            """
+            SELECT a.id, a.occurred_at, a.operation::text, a.table_name, a.row_id, coalesce(p.email, a.actor_id::text, a.actor_role), a.actor_role,
+                   coalesce((SELECT string_agg(k, ', ' ORDER BY k) FROM jsonb_object_keys(coalesce(a.new_values, a.old_values)) k), '')
+              FROM public.audit_logs a LEFT JOIN public.user_profiles p ON p.user_id = a.actor_id
+             ORDER BY a.id DESC LIMIT 5
+            """,
+            connection);
+        await using var rows = await newest.ExecuteReaderAsync(ct);
+        CliOutput.Line("newest:");
+        while (await rows.ReadAsync(ct))
+        {
+            var columns = rows.GetString(7);
+            CliOutput.Line($"  #{rows.GetInt64(0)} {rows.GetFieldValue<DateTimeOffset>(1):u} {rows.GetString(2)} {rows.GetString(3)} "
+                + $"{(rows.IsDBNull(4) ? "(table)" : rows.GetGuid(4).ToString())} by {rows.GetString(5)} ({rows.GetString(6)})"
+                + (columns.Length is > 0 and <= 80 ? $": {columns}" : string.Empty));
+        }
+    }
+
     /// <summary>
     /// Asks, as each user who owns sessions, how many sessions they see, through the application's login role when
     /// there is one; then as anon, and with no claims at all. True when nobody saw a row that is not theirs.
@@ -228,7 +304,7 @@ internal static class UpCommand
             CliOutput.Line("no user owns a session yet");
         }
 
-        var width = Math.Max(20, owners.Count == 0 ? 0 : owners.Max(o => (o.Email ?? o.Id.ToString()).Length) + 2);
+        var width = Math.Max(20, owners.Count == 0 ? 0 : owners.Max(o => (o.Email ?? o.Id.ToString()).Length) + 10);
         var isolated = true;
         foreach (var (userId, email, owned) in owners)
         {
@@ -243,6 +319,16 @@ internal static class UpCommand
             }
 
             CliOutput.Line(line);
+        }
+
+        // Admins by their profile act as domain_admin: they read every session and change only their own.
+        foreach (var (adminId, adminEmail) in await ReadAdminsAsync(database.OwnerConnectionString, ct))
+        {
+            await using var context = contexts.For(RlsClaims.ForAdmin(adminId, adminEmail));
+            var seen = await context.Sessions.CountAsync(ct);
+            isolated &= seen == total;
+            CliOutput.Line($"{$"{adminEmail ?? adminId.ToString()} (admin)".PadRight(width)}sees {Sessions(seen)} (every session, as {RlsClaims.AdminRole})"
+                + (seen == total ? string.Empty : $"  <-- expected {total}"));
         }
 
         await using (var anon = contexts.AsAnon())
@@ -303,6 +389,21 @@ internal static class UpCommand
 
         await using var total = new NpgsqlCommand("SELECT count(*) FROM public.sessions", connection);
         return (owners, (long)(await total.ExecuteScalarAsync(ct))!);
+    }
+
+    private static async Task<List<(Guid Id, string? Email)>> ReadAdminsAsync(string ownerConnectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT user_id, email FROM public.user_profiles WHERE role = 'admin' ORDER BY email, user_id", connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var admins = new List<(Guid, string?)>();
+        while (await reader.ReadAsync(ct))
+        {
+            admins.Add((reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+        }
+
+        return admins;
     }
 
     private static string Sessions(long count) => count == 1 ? "1 session" : $"{count} sessions";
