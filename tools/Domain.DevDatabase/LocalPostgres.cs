@@ -175,9 +175,13 @@ public sealed class LocalPostgres : IAsyncDisposable
             await RunAsync(bin, "pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "stop"], cancellationToken);
         }
 
-        if (Directory.Exists(dataDirectory))
+        try
         {
             Directory.Delete(dataDirectory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Another run on this machine removed the same leftover cluster first.
         }
     }
 
