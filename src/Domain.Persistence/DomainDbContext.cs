@@ -4,6 +4,7 @@ using Domain.Persistence.EntityConfigurations;
 using Domain.Persistence.Errors;
 using Domain.Persistence.Rls;
 using Domain.Conversations;
+using Domain.Files;
 using Domain.Sessions;
 using Domain.Persistence.Views;
 using Domain.Usage;
@@ -43,6 +44,18 @@ public sealed class DomainDbContext : DbContext
     public DbSet<Message> Messages => Set<Message>();
 
     public DbSet<UsageRecord> UsageLogs => Set<UsageRecord>();
+
+    /// <summary><c>files</c>: the file registry.</summary>
+    public DbSet<StoredFile> Files => Set<StoredFile>();
+
+    /// <summary><c>provider_file_uploads</c>: the copies of files at model providers.</summary>
+    public DbSet<ProviderUpload> ProviderUploads => Set<ProviderUpload>();
+
+    /// <summary><c>conversation_files</c>: files attached to conversations.</summary>
+    public DbSet<ConversationFile> ConversationFiles => Set<ConversationFile>();
+
+    /// <summary><c>domain_ops.file_deletion_jobs</c>: the deletion queue; only the service role may read it.</summary>
+    public DbSet<FileDeletionJob> FileDeletionJobs => Set<FileDeletionJob>();
 
     /// <summary><c>session_summary</c>: read-only, under the caller's RLS like every table.</summary>
     public DbSet<SessionSummaryRow> SessionSummaries => Set<SessionSummaryRow>();

@@ -45,7 +45,14 @@ public sealed class MigratedDatabase : IAsyncLifetime
         _respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
         {
             DbAdapter = DbAdapter.Postgres,
-            SchemasToInclude = ["public", "auth"],
+
+            // domain_ops for the deletion queue; its migration bookkeeping stays.
+            SchemasToInclude = ["public", "auth", DatabaseSchemas.Operations],
+            TablesToIgnore =
+            [
+                new Respawn.Graph.Table(DatabaseSchemas.Operations, DatabaseSchemas.MigrationsHistoryTable),
+                new Respawn.Graph.Table(DatabaseSchemas.Operations, "migration_logs"),
+            ],
         });
     }
 
@@ -58,7 +65,7 @@ public sealed class MigratedDatabase : IAsyncLifetime
         }
     }
 
-    /// <summary>Empties every table of <c>public</c> and <c>auth</c>; the migration history stays.</summary>
+    /// <summary>Empties every table of <c>public</c> and <c>auth</c>, and the deletion queue; the migration history and log stay.</summary>
     public async Task ResetAsync()
     {
         await using var connection = new NpgsqlConnection(AdminConnectionString);

@@ -21,7 +21,8 @@ namespace Domain.IntegrationTests.Security;
 public sealed class AdminRoleTests(MigratedDatabase database) : DatabaseTest(database)
 {
     private static readonly string[] TableNames =
-        ["sessions", "session_revisions", "session_drafts", "hole_resolutions", "conversations", "messages", "usage_logs"];
+        ["sessions", "session_revisions", "session_drafts", "hole_resolutions", "conversations", "messages", "usage_logs", "files",
+            "provider_file_uploads", "conversation_files"];
 
     /// <summary>A change each table lets its owner make, where it lets them change anything (history and usage it does not).</summary>
     private static readonly Dictionary<string, string> UpdateSets = new()
@@ -33,6 +34,9 @@ public sealed class AdminRoleTests(MigratedDatabase database) : DatabaseTest(dat
         ["conversations"] = "title = 'changed'",
         ["messages"] = "content = 'changed'",
         ["usage_logs"] = "cost_usd = 0",
+        ["files"] = "metadata = jsonb_build_object('changed', true)",
+        ["provider_file_uploads"] = "purpose = 'changed'",
+        ["conversation_files"] = "attached_at = now()",
     };
 
     private Guid _alice;
@@ -46,8 +50,10 @@ public sealed class AdminRoleTests(MigratedDatabase database) : DatabaseTest(dat
         _alice = await Database.CreateUserAsync("alice@example.test");
         _admin = await Database.CreateUserAsync("admin@example.test");
         await Database.SessionWithOneOfEachAsync(_alice, "alice");
+        var file = await Database.FileAsync(_alice, "alice.pdf", "openai");
         var conversation = Conversation.Create(_alice, "alice's chat", Clock.GetUtcNow());
         conversation.AddMessage(MessageRole.User, "hello", Clock.GetUtcNow());
+        conversation.AttachFile(file, Clock.GetUtcNow());
         await using (var db = Database.ContextFor(RlsClaims.ForUser(_alice)))
         {
             db.Conversations.Add(conversation);

@@ -209,7 +209,7 @@ public sealed class RlsPolicyTests(MigratedDatabase database) : DatabaseTest(dat
             await TestServer.ExecuteAsync(Database.AdminConnectionString, """
                 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM anon;
                 GRANT SELECT ON public.sessions, public.session_revisions, public.session_drafts, public.hole_resolutions,
-                    public.conversations, public.messages, public.usage_logs,
+                    public.conversations, public.messages, public.usage_logs, public.files, public.provider_file_uploads, public.conversation_files,
                     public.session_summary, public.user_analytics, public.recent_activity, public.draft_validation_stats,
                     public.conversation_summary, public.user_usage_summary TO anon;
                 """);
