@@ -33,7 +33,7 @@ public sealed class FileStore(RequestPipeline pipeline, TimeProvider clock, Type
         {
             var userId = RequireUser(caller);
             var details = new FileDetails(r.StoragePath, r.OriginalName, r.MimeType, r.SizeBytes, r.Sha256, r.FileType, r.Metadata);
-            var now = clock.GetUtcNow();
+            var now = Now();
             var candidate = StoredFile.Register(userId, details, now);
             var existing = await context.FindFileByContentAsync(userId, candidate.Sha256);
             if (existing is not null && !r.AllowCopy)
@@ -154,7 +154,7 @@ public sealed class FileStore(RequestPipeline pipeline, TimeProvider clock, Type
             var file = await context.Files.AsNoTracking().Include(f => f.ProviderUploads).SingleOrDefaultAsync(f => f.Id == fileId, ct)
                 ?? throw new NotFoundException(nameof(StoredFile), fileId);
             var known = file.ProviderUploads.Count;
-            var upload = file.RecordProviderUpload(new ProviderUploadDetails(r.Provider, r.ProviderFileId, r.Purpose, r.ExpiresAt), clock.GetUtcNow());
+            var upload = file.RecordProviderUpload(new ProviderUploadDetails(r.Provider, r.ProviderFileId, r.Purpose, r.ExpiresAt), Now());
             if (file.ProviderUploads.Count == known)
             {
                 return upload.Adapt<ProviderUploadDto>(mapping);
@@ -238,7 +238,7 @@ public sealed class FileStore(RequestPipeline pipeline, TimeProvider clock, Type
                 ?? throw new NotFoundException(nameof(Conversation), conversationId);
             var file = await context.FindFileAsync(fileId) ?? throw new NotFoundException(nameof(StoredFile), fileId);
             var known = conversation.Files.Count;
-            var attachment = conversation.AttachFile(file, clock.GetUtcNow());
+            var attachment = conversation.AttachFile(file, Now());
             if (conversation.Files.Count == known)
             {
                 return new AttachedFileDto(conversationId, attachment.AttachedAt, file.Adapt<FileDto>(mapping));
@@ -291,7 +291,7 @@ public sealed class FileStore(RequestPipeline pipeline, TimeProvider clock, Type
     public Task<FileOrphansDto> FindOrphansAsync(Caller caller, FindOrphansRequest request, CancellationToken cancellationToken = default)
         => pipeline.RunAsync(caller, request, async (context, r, ct) =>
         {
-            var quietSince = clock.GetUtcNow() - (r.GracePeriod ?? FindOrphansRequest.DefaultGracePeriod);
+            var quietSince = Now() - (r.GracePeriod ?? FindOrphansRequest.DefaultGracePeriod);
             return (await context.FindFileOrphansAsync(quietSince, r.Limit, ct)).Adapt<FileOrphansDto>(mapping);
         }, cancellationToken);
 
@@ -332,6 +332,13 @@ public sealed class FileStore(RequestPipeline pipeline, TimeProvider clock, Type
 
         cancellationToken.ThrowIfCancellationRequested();
         throw new ConcurrencyConflictException($"File {fileId} changed while it was being changed ({file.Status} now); nothing was saved. Retry.");
+    }
+
+    /// <summary>Now, to the microsecond PostgreSQL keeps, so what a write returns is what a later read returns.</summary>
+    private DateTimeOffset Now()
+    {
+        var now = clock.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % (TimeSpan.TicksPerMillisecond / 1_000)));
     }
 
     private static Guid RequireUser(Caller caller)
