@@ -2,6 +2,7 @@ using Domain.Files;
 using Domain.Persistence.Files;
 using Domain.Persistence.RowLevelSecurity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Domain.Persistence.EntityConfigurations.Files;
@@ -31,6 +32,11 @@ internal sealed class ProviderUploadConfiguration : IEntityTypeConfiguration<Pro
         builder.Property(u => u.Purpose).HasMaxLength(FileLimits.PurposeMaxLength);
         builder.Property(u => u.CreatedAt).HasDefaultValueSql("now()");
         builder.Property(u => u.DeletedAt).MaintainedByDatabase(defaultValueSql: "null");
+
+        // After the insert, a copy's status is the database's: the file's deletion request (its trigger) and the copy's
+        // deletion job move it. EF never writes it back, so saving a file whose deletion the model requested writes
+        // only the file's status (owners have no update grant on copies).
+        builder.Property(u => u.Status).Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
 
         builder.HasIndex(u => new { u.Provider, u.ProviderFileId }).IsUnique().HasDatabaseName(FileIndexes.ProviderFileId);
         builder.HasIndex(u => new { u.FileId, u.UserId });
