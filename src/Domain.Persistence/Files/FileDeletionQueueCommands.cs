@@ -23,43 +23,54 @@ public static class FileDeletionQueueCommands
     private const string Status = $"{DatabaseSchemas.Operations}.{PostgresEnums.FileDeletionJobStatus}";
 
     /// <summary>
-    /// Claims up to <c>@batch_size</c> jobs for the places the worker serves: pending jobs whose time has come, and
-    /// running jobs whose lease has expired (their worker stopped or lost its connection; that attempt is recorded as
-    /// failed). Rows another worker is claiming are skipped, never waited for, so no two workers get the same job. An
-    /// expired job that has used every attempt fails instead of running again.
+    /// Claims up to <c>@batch_size</c> jobs for the places the worker serves: running jobs whose lease has expired (their
+    /// worker stopped or lost its connection; that attempt is recorded as failed), then pending jobs whose time has
+    /// come, oldest first. Rows another worker is claiming are skipped, never waited for, so no two workers get the same
+    /// job. Each kind is read in index order and stops at the batch size (a bitmap over every due job would cost each
+    /// claim the whole backlog). An expired job that has used every attempt fails instead of running again.
     /// </summary>
-    private const string ClaimSql = $"""
-        WITH due AS MATERIALIZED (
+    internal const string ClaimSql = $"""
+        WITH expired AS MATERIALIZED (
             SELECT id FROM {Queue}
-             WHERE ((status = 'pending' AND run_after <= now()) OR (status = 'running' AND locked_until <= now()))
+             WHERE status = 'running' AND locked_until <= now()
                AND ((location = 'storage' AND @storage) OR (location = 'provider' AND provider = ANY (@providers)))
+             ORDER BY locked_until
              LIMIT @batch_size
              FOR UPDATE SKIP LOCKED),
-        expired AS (
+        pending AS MATERIALIZED (
+            SELECT id FROM {Queue}
+             WHERE status = 'pending' AND run_after <= now()
+               AND ((location = 'storage' AND @storage) OR (location = 'provider' AND provider = ANY (@providers)))
+             ORDER BY run_after
+             LIMIT @batch_size
+             FOR UPDATE SKIP LOCKED),
+        due AS (
             SELECT j.id,
                    j.status = 'running' AS lease_expired,
                    j.status = 'running' AND j.attempts >= @max_attempts AS exhausted,
                    format('lease expired: %s did not finish attempt %s by %s (it stopped or lost its connection)',
                           j.locked_by, j.attempts, j.locked_until) AS error
-              FROM {Queue} j JOIN due USING (id))
+              FROM {Queue} j
+             WHERE j.id IN (SELECT id FROM (SELECT id, 0 AS kind FROM expired UNION ALL SELECT id, 1 FROM pending) AS candidates
+                             ORDER BY kind LIMIT @batch_size))
         UPDATE {Queue} j
-           SET status = CASE WHEN e.exhausted THEN 'failed'::{Status} ELSE 'running'::{Status} END,
-               attempts = CASE WHEN e.exhausted THEN j.attempts ELSE j.attempts + 1 END,
-               locked_by = CASE WHEN e.exhausted THEN NULL ELSE @worker END,
-               locked_until = CASE WHEN e.exhausted THEN NULL ELSE now() + @lease END,
-               last_error = CASE WHEN e.lease_expired THEN e.error ELSE j.last_error END,
-               attempt_errors = CASE WHEN e.lease_expired
+           SET status = CASE WHEN d.exhausted THEN 'failed'::{Status} ELSE 'running'::{Status} END,
+               attempts = CASE WHEN d.exhausted THEN j.attempts ELSE j.attempts + 1 END,
+               locked_by = CASE WHEN d.exhausted THEN NULL ELSE @worker END,
+               locked_until = CASE WHEN d.exhausted THEN NULL ELSE now() + @lease END,
+               last_error = CASE WHEN d.lease_expired THEN d.error ELSE j.last_error END,
+               attempt_errors = CASE WHEN d.lease_expired
                                      THEN j.attempt_errors || jsonb_build_array(jsonb_build_object(
-                                          'attempt', j.attempts, 'at', now(), 'worker', j.locked_by, 'error', e.error))
+                                          'attempt', j.attempts, 'at', now(), 'worker', j.locked_by, 'error', d.error))
                                      ELSE j.attempt_errors END,
-               completed_at = CASE WHEN e.exhausted THEN now() END
-          FROM expired e
-         WHERE j.id = e.id
+               completed_at = CASE WHEN d.exhausted THEN now() END
+          FROM due d
+         WHERE j.id = d.id
         RETURNING j.*
         """;
 
     /// <summary>The copy is gone: the job succeeds (whoever holds it now), and its trigger marks the copy and, after the last job, the file.</summary>
-    private const string CompleteSql = $"""
+    internal const string CompleteSql = $"""
         UPDATE {Queue}
            SET status = 'succeeded', locked_by = NULL, locked_until = NULL, completed_at = now()
          WHERE id = @id AND status <> 'succeeded'
