@@ -4,6 +4,9 @@ using Domain.Application.Ledgers;
 using Domain.Application.Common;
 using Domain.Application.Conversations;
 using Domain.Application.Prompts;
+using Domain.Application.Files;
+using Domain.Application.Files.Access;
+using Domain.Application.Files.Deletion;
 using Domain.Application.Sessions;
 using Domain.Application.Usage;
 using FluentValidation;
@@ -17,7 +20,8 @@ namespace Domain.Application;
 
 /// <summary>
 /// Registers the application layer: stores, validators, the Mapster configuration, the ledger recorders (usage, prompt
-/// performance) and the cache of active prompts with its refresher.
+/// performance), the cache of active prompts with its refresher, the file access recorder and the file deletion workers
+/// (which need an <see cref="IFileRemover"/> per place, <see cref="AddFileRemover{TRemover}"/>).
 /// </summary>
 public static class ApplicationServiceCollectionExtensions
 {
@@ -67,12 +71,33 @@ public static class ApplicationServiceCollectionExtensions
         services.AddOptions<ConversationOptions>().Bind(configuration.GetSection(ConversationOptions.SectionName));
         services.AddOptions<PromptCacheOptions>().Bind(configuration.GetSection(PromptCacheOptions.SectionName));
         services.AddOptions<PromptPerformanceRecorderOptions>().Bind(configuration.GetSection(PromptPerformanceRecorderOptions.SectionName));
+        services.AddOptions<FileAccessOptions>().Bind(configuration.GetSection(FileAccessOptions.SectionName));
+        services.AddOptions<FileDeletionOptions>().Bind(configuration.GetSection(FileDeletionOptions.SectionName));
         if (configureUsageRecorder is not null)
         {
             usageOptions.Configure(configureUsageRecorder);
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// Registers <typeparamref name="TRemover"/> as the <see cref="IFileRemover"/> of its place (storage, or one provider):
+    /// the deletion workers then claim that place's jobs. One remover per place.
+    /// </summary>
+    public static IServiceCollection AddFileRemover<TRemover>(this IServiceCollection services)
+        where TRemover : class, IFileRemover
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return services.AddSingleton<IFileRemover, TRemover>();
+    }
+
+    /// <summary>Registers <paramref name="remover"/> as the <see cref="IFileRemover"/> of its place.</summary>
+    public static IServiceCollection AddFileRemover(this IServiceCollection services, IFileRemover remover)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(remover);
+        return services.AddSingleton(remover);
     }
 
     /// <summary>The Mapster configuration of every DTO, compiled and strict about unmapped destination members.</summary>
@@ -102,6 +127,16 @@ public static class ApplicationServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConversationOptions>, ConversationOptionsValidator>());
         services.AddOptions<ConversationOptions>().ValidateOnStart();
         AddPrompts(services);
+
+        services.AddSingleton<FileStore>();
+        services.AddSingleton<FileAccessRecorder>();
+        services.AddHostedService(provider => provider.GetRequiredService<FileAccessRecorder>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FileAccessOptions>, FileAccessOptionsValidator>());
+        services.AddOptions<FileAccessOptions>().ValidateOnStart();
+        services.AddSingleton<FileRemovers>();
+        services.AddHostedService<FileDeletionService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FileDeletionOptions>, FileDeletionOptionsValidator>());
+        services.AddOptions<FileDeletionOptions>().ValidateOnStart();
 
         services.TryAddEnumerable(
             ServiceDescriptor.Singleton<IValidateOptions<UsageRecorderOptions>, LedgerRecorderOptionsValidator<UsageRecorderOptions>>());

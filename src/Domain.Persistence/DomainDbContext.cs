@@ -6,6 +6,7 @@ using Domain.Persistence.Rls;
 using Domain.Auditing;
 using Domain.Conversations;
 using Domain.Identity;
+using Domain.Files;
 using Domain.Sessions;
 using Domain.Persistence.Views;
 using Domain.Prompts;
@@ -61,6 +62,18 @@ public sealed class DomainDbContext : DbContext
 
     /// <summary><c>audit_logs</c>: read-only, written by the database's audit triggers.</summary>
     public DbSet<AuditEntry> AuditLogs => Set<AuditEntry>();
+
+    /// <summary><c>files</c>: the file registry.</summary>
+    public DbSet<StoredFile> Files => Set<StoredFile>();
+
+    /// <summary><c>provider_file_uploads</c>: the copies of files at model providers.</summary>
+    public DbSet<ProviderUpload> ProviderUploads => Set<ProviderUpload>();
+
+    /// <summary><c>conversation_files</c>: files attached to conversations.</summary>
+    public DbSet<ConversationFile> ConversationFiles => Set<ConversationFile>();
+
+    /// <summary><c>domain_ops.file_deletion_jobs</c>: the deletion queue; only the service role may read it.</summary>
+    public DbSet<FileDeletionJob> FileDeletionJobs => Set<FileDeletionJob>();
 
     /// <summary><c>session_summary</c>: read-only, under the caller's RLS like every table.</summary>
     public DbSet<SessionSummaryRow> SessionSummaries => Set<SessionSummaryRow>();

@@ -83,6 +83,7 @@ static Type[] Scenarios(string? filter, bool quick)
     [
         typeof(ReadById), typeof(KeysetPage), typeof(PolicyOnlyPage), typeof(LoadAggregate), typeof(AddRevision), typeof(AppendHundred), typeof(SummaryView), typeof(Ingest),
         typeof(IngestThroughRecorder), typeof(IngestAlternatives), typeof(RecordOne), typeof(ApiReadById), typeof(ActivePromptRead),
+        typeof(DeletionQueue), typeof(CountReads),
     ];
     return [.. all.Where(t => filter is null
         ? !(quick && t == typeof(IngestAlternatives))
@@ -105,7 +106,8 @@ static string MarkdownTable(IEnumerable<Summary> summaries, BenchmarkScale scale
     text.AppendLine("| scenario | variant | median | ratio to raw Npgsql | rows/s |");
     text.AppendLine("| --- | --- | ---: | ---: | ---: |");
     // Grouped by category, so that classes sharing one (the ingest classes) form one group with one baseline.
-    foreach (var group in reports.GroupBy(r => Category(r.BenchmarkCase.Descriptor.Type)))
+    // A scenario with parameters is one group per combination, each with its own baseline.
+    foreach (var group in reports.GroupBy(r => Category(r.BenchmarkCase.Descriptor.Type) + Parameters(r)))
     {
         var baseline = group.FirstOrDefault(r => r.BenchmarkCase.Descriptor.Baseline)?.ResultStatistics!.Median;
         foreach (var report in group)
@@ -123,11 +125,17 @@ static string MarkdownTable(IEnumerable<Summary> summaries, BenchmarkScale scale
     return text.ToString();
 }
 
+static string Parameters(BenchmarkReport report)
+    => report.BenchmarkCase.HasParameters ? $" ({report.BenchmarkCase.Parameters.DisplayInfo.Trim('[', ']')})" : string.Empty;
+
 static string Category(Type type) => type.GetCustomAttributes(typeof(BenchmarkDotNet.Attributes.BenchmarkCategoryAttribute), false)
     .Cast<BenchmarkDotNet.Attributes.BenchmarkCategoryAttribute>().SelectMany(c => c.Categories).FirstOrDefault() ?? type.Name;
 
 static int? RowsPerOperation(Type type)
-    => type == typeof(Ingest) || type == typeof(IngestThroughRecorder) || type == typeof(IngestAlternatives) ? Ingest.Rows : null;
+    => type == typeof(Ingest) || type == typeof(IngestThroughRecorder) || type == typeof(IngestAlternatives) ? Ingest.Rows
+        : type == typeof(DeletionQueue) ? DeletionQueue.Jobs
+        : type == typeof(CountReads) ? CountReads.Reads
+        : null;
 
 static string Format(double nanoseconds) => nanoseconds switch
 {

@@ -17,6 +17,7 @@ var root = new RootCommand("The domain data layer's tool: a local PostgreSQL, mi
     ProfilesCommand.Create(),
     KeysCommand.Create(),
     AuditCommand.Create(),
+    FilesCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -1,5 +1,8 @@
+using System.Security.Cryptography;
+using System.Text;
 using Domain.Conversations;
 using Domain.Identity;
+using Domain.Files;
 using Domain.Persistence;
 using Domain.Persistence.Rls;
 using Domain.Prompts;
@@ -31,15 +34,20 @@ public sealed record SeededUser(Guid Id, string Email, int Sessions, bool IsAdmi
 /// <c>public.system_prompts</c> is empty, even when the sessions were not.</param>
 /// <param name="PromptVersions">Prompt versions created.</param>
 /// <param name="PerformanceRecords">Prompt performance records created.</param>
+/// <param name="Files">Files registered.</param>
+/// <param name="ProviderUploads">Copies of files at providers recorded.</param>
+/// <param name="Attachments">Files attached to conversations.</param>
 public sealed record SeedResult(
     bool Seeded, long ExistingSessions, IReadOnlyList<SeededUser> Users, int Sessions, int Revisions, int Drafts, int HoleResolutions,
-    int Conversations = 0, int Messages = 0, int UsageRecords = 0, int Prompts = 0, int PromptVersions = 0, int PerformanceRecords = 0)
+    int Conversations = 0, int Messages = 0, int UsageRecords = 0, int Prompts = 0, int PromptVersions = 0, int PerformanceRecords = 0,
+    int Files = 0, int ProviderUploads = 0, int Attachments = 0)
 {
     /// <summary>One line saying what happened.</summary>
     public string Summary => (Seeded
         ? $"seeded {Users.Count} demo users (their profiles made by the database; {Users.Count(u => u.IsAdmin)} admin) with "
             + $"{Sessions} sessions, {Revisions} revisions, {Drafts} drafts, {HoleResolutions} hole resolutions, {Conversations} conversations, "
-            + $"{Messages} messages, {UsageRecords} usage records"
+            + $"{Messages} messages, {UsageRecords} usage records, "
+            + $"{Files} files ({ProviderUploads} provider copies, {Attachments} attachments; one file a user deleting, its jobs queued)"
         : $"not seeded: public.sessions already holds {ExistingSessions} rows")
         + (Prompts > 0 ? $"; {Prompts} prompts with {PromptVersions} versions (one active each), {PerformanceRecords} performance records" : string.Empty);
 }
@@ -81,7 +89,7 @@ public sealed class DemoDataSeeder(TimeProvider clock)
 
         var users = new List<SeededUser>();
         var usage = new List<UsageRecord>();
-        int sessions = 0, revisions = 0, drafts = 0, holes = 0, conversations = 0, messages = 0;
+        int sessions = 0, revisions = 0, drafts = 0, holes = 0, conversations = 0, messages = 0, files = 0, uploads = 0, attachments = 0;
         for (var u = 0; u < DemoPlans.Users.Count; u++)
         {
             var plan = DemoPlans.Users[u];
@@ -100,7 +108,8 @@ public sealed class DemoDataSeeder(TimeProvider clock)
             }
 
             var firstSession = context.Sessions.Local.OrderBy(x => x.CreatedAt).First();
-            foreach (var conversation in Chats(userId, u, firstSession.Id, start.AddHours(u).AddDays(2), usage))
+            var chats = Chats(userId, u, firstSession.Id, start.AddHours(u).AddDays(2), usage).ToList();
+            foreach (var conversation in chats)
             {
                 context.Conversations.Add(conversation);
                 conversations++;
@@ -114,6 +123,16 @@ public sealed class DemoDataSeeder(TimeProvider clock)
                 profile.UpdateDetails(profile.DisplayName, profile.AvatarUrl, preferences);
             }
 
+            var userFiles = DemoFiles(userId, u, chats, start.AddHours(u).AddDays(1));
+            context.Files.AddRange(userFiles);
+            files += userFiles.Count;
+            uploads += userFiles.Sum(f => f.ProviderUploads.Count);
+            attachments += chats.Sum(c => c.Files.Count);
+
+            await context.SaveChangesAsync(ct);
+
+            // One file a user whose deletion was requested: the database queues its jobs, which wait for a deletion worker.
+            userFiles[^1].RequestDeletion();
             await context.SaveChangesAsync(ct);
             sessions += plan.Sessions.Count;
             users.Add(new SeededUser(userId, plan.Email, plan.Sessions.Count, plan.IsAdmin, plan.Limits));
@@ -143,7 +162,9 @@ public sealed class DemoDataSeeder(TimeProvider clock)
 
         var (promptCount, versionCount, runCount) = await SeedPromptsAsync(
             ownerConnectionString, contexts, [.. users.Select(u => (u.Id, u.Email))], start, ct);
-        return new SeedResult(true, 0, users, sessions, revisions, drafts, holes, conversations, messages, usage.Count, promptCount, versionCount, runCount);
+        return new SeedResult(
+            true, 0, users, sessions, revisions, drafts, holes, conversations, messages, usage.Count, promptCount, versionCount, runCount,
+            Files: files, ProviderUploads: uploads, Attachments: attachments);
     }
 
     /// <summary>
@@ -234,6 +255,37 @@ public sealed class DemoDataSeeder(TimeProvider clock)
         }
 
         return [chat, review];
+    }
+
+    /// <summary>
+    /// Four files for demo user number <paramref name="index"/>: a specification (ready, copied to OpenAI, attached to the
+    /// first chat), a diagram (ready, attached to both chats), notes never made ready (an orphan after a day), and an old
+    /// export with a copy at Kimi whose deletion the caller requests once it is saved (last in the list).
+    /// </summary>
+    private static List<StoredFile> DemoFiles(Guid userId, int index, IReadOnlyList<Conversation> chats, DateTimeOffset at)
+    {
+        StoredFile File(string name, string mimeType, long size, DateTimeOffset when)
+            => StoredFile.Register(
+                userId,
+                new FileDetails($"user-files/{userId}/{name}", name, mimeType, size,
+                    Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"demo {index} {name}")))),
+                when,
+                id: Guid.CreateVersion7(when));
+
+        var specification = File("specification.pdf", "application/pdf", 482_113, at);
+        specification.RecordProviderUpload(new ProviderUploadDetails("openai", $"file-demo-{index + 1}-spec", "assistants"), at.AddMinutes(1));
+        specification.MarkReady();
+        var diagram = File("diagram.png", "image/png", 91_404, at.AddMinutes(5));
+        diagram.MarkReady();
+        var notes = File("notes.txt", "text/plain", 2_048, at.AddMinutes(9));
+        var export = File("old-export.csv", "text/csv", 1_204_551, at.AddMinutes(12));
+        export.RecordProviderUpload(
+            new ProviderUploadDetails("kimi", $"kimi-demo-{index + 1}-export", "file-extract", at.AddDays(30)), at.AddMinutes(13));
+
+        chats[0].AttachFile(specification, at.AddDays(1).AddHours(1));
+        chats[0].AttachFile(diagram, at.AddDays(1).AddHours(1));
+        chats[1].AttachFile(diagram, at.AddDays(1).AddHours(4));
+        return [specification, diagram, notes, export];
     }
 
     private static Session Build(Guid userId, SessionPlan plan, ref DateTimeOffset at)

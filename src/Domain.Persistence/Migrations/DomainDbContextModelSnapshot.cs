@@ -2,6 +2,7 @@
 using System;
 using Domain.Auditing;
 using Domain.Conversations;
+using Domain.Files;
 using Domain.Identity;
 using Domain.Persistence;
 using Domain.Sessions;
@@ -25,8 +26,13 @@ namespace Domain.Persistence.Migrations
                 .HasAnnotation("ProductVersion", "10.0.5")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "domain_ops", "file_deletion_job_status", new[] { "pending", "running", "succeeded", "failed" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "domain_ops", "file_location", new[] { "storage", "provider" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "public", "audit_operation", new[] { "insert", "update", "delete", "truncate" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "public", "file_status", new[] { "uploaded", "ready", "deleting", "deleted" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "public", "file_type", new[] { "document", "image", "audio", "video", "code", "data", "archive", "other" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "public", "message_role", new[] { "system", "user", "assistant", "tool" });
+            NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "public", "provider_upload_status", new[] { "active", "deleting", "deleted" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "public", "session_status", new[] { "active", "finalized", "archived" });
             NpgsqlModelBuilderExtensions.HasPostgresEnum(modelBuilder, "public", "user_role", new[] { "user", "admin" });
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -251,6 +257,44 @@ namespace Domain.Persistence.Migrations
                         .HasAnnotation("Domain:RowLevelSecurity", "owned-rows; owner=UserId; commands=select,insert,update,delete; insert=ArchivedAt,Context,ContinuationId,CreatedAt,ExpiresAt,Id,LastSequence,Metadata,Provider,SessionId,Title,ToolName,UserId; update=ArchivedAt,Context,ExpiresAt,LastSequence,Metadata,Title,UpdatedAt");
                 });
 
+            modelBuilder.Entity("Domain.Conversations.ConversationFile", b =>
+                {
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<Guid>("FileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("file_id");
+
+                    b.Property<DateTimeOffset>("AttachedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("attached_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("ConversationId", "FileId")
+                        .HasName("pk_conversation_files");
+
+                    b.HasIndex("ConversationId", "UserId")
+                        .HasDatabaseName("ix_conversation_files_conversation_id_user_id");
+
+                    b.HasIndex("FileId", "UserId")
+                        .HasDatabaseName("ix_conversation_files_file_id_user_id");
+
+                    b.HasIndex("UserId", "AttachedAt")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_conversation_files_user_id_attached_at");
+
+                    b.ToTable("conversation_files", "public");
+
+                    b.HasAnnotation("Domain:RowLevelSecurity", "owned-rows; owner=UserId; commands=select,insert,delete; insert=AttachedAt,ConversationId,FileId,UserId");
+                });
+
             modelBuilder.Entity("Domain.Conversations.Message", b =>
                 {
                     b.Property<Guid>("Id")
@@ -345,6 +389,362 @@ namespace Domain.Persistence.Migrations
                         });
 
                     b.HasAnnotation("Domain:RowLevelSecurity", "owned-rows; owner=UserId; commands=select,insert");
+                });
+
+            modelBuilder.Entity("Domain.Files.FileDeletionJob", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<string>("AttemptErrors")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("attempt_errors")
+                        .HasDefaultValueSql("'[]'::jsonb");
+
+                    b.Property<int>("Attempts")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid>("FileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("file_id");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error");
+
+                    b.Property<FileLocation>("Location")
+                        .HasColumnType("domain_ops.file_location")
+                        .HasColumnName("location");
+
+                    b.Property<string>("LockedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("locked_by");
+
+                    b.Property<DateTimeOffset?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("locked_until");
+
+                    b.Property<string>("Provider")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("provider");
+
+                    b.Property<Guid?>("ProviderUploadId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_upload_id");
+
+                    b.Property<DateTimeOffset>("RunAfter")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("run_after")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<FileDeletionJobStatus>("Status")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("domain_ops.file_deletion_job_status")
+                        .HasColumnName("status")
+                        .HasDefaultValueSql("'pending'::domain_ops.file_deletion_job_status");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("target");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_file_deletion_jobs");
+
+                    b.HasIndex("FileId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_file_deletion_jobs_storage")
+                        .HasFilter("location = 'storage'");
+
+                    b.HasIndex("LockedUntil")
+                        .HasDatabaseName("ix_file_deletion_jobs_running")
+                        .HasFilter("status = 'running'");
+
+                    b.HasIndex("ProviderUploadId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_file_deletion_jobs_provider_upload")
+                        .HasFilter("provider_upload_id is not null");
+
+                    b.HasIndex("RunAfter")
+                        .HasDatabaseName("ix_file_deletion_jobs_pending")
+                        .HasFilter("status = 'pending'");
+
+                    b.HasIndex("FileId", "Status")
+                        .HasDatabaseName("ix_file_deletion_jobs_file_id_status");
+
+                    b.ToTable("file_deletion_jobs", "domain_ops", t =>
+                        {
+                            t.HasCheckConstraint("ck_file_deletion_jobs_attempt_errors_array", "jsonb_typeof(attempt_errors) = 'array'");
+
+                            t.HasCheckConstraint("ck_file_deletion_jobs_attempts", "attempts >= 0");
+
+                            t.HasCheckConstraint("ck_file_deletion_jobs_lease", "status <> 'running' or (locked_by is not null and locked_until is not null)");
+
+                            t.HasCheckConstraint("ck_file_deletion_jobs_location", "(location = 'storage' and provider is null and provider_upload_id is null) or (location = 'provider' and provider is not null and provider_upload_id is not null)");
+                        });
+                });
+
+            modelBuilder.Entity("Domain.Files.ProviderUpload", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at")
+                        .HasDefaultValueSql("null");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid>("FileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("file_id");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("ProviderFileId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("provider_file_id");
+
+                    b.Property<string>("Purpose")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("purpose");
+
+                    b.Property<ProviderUploadStatus>("Status")
+                        .HasColumnType("public.provider_upload_status")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_provider_file_uploads");
+
+                    b.HasIndex("FileId", "UserId")
+                        .HasDatabaseName("ix_provider_file_uploads_file_id_user_id");
+
+                    b.HasIndex("Provider", "ProviderFileId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_provider_file_uploads_provider_provider_file_id");
+
+                    b.HasIndex("UserId", "CreatedAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_provider_file_uploads_user_id_created_at");
+
+                    b.ToTable("provider_file_uploads", "public", t =>
+                        {
+                            t.HasCheckConstraint("ck_provider_file_uploads_expires_after_creation", "expires_at is null or expires_at > created_at");
+
+                            t.HasCheckConstraint("ck_provider_file_uploads_provider", "char_length(provider) between 1 and 100 and provider = lower(provider)");
+                        });
+
+                    b.HasAnnotation("Domain:RowLevelSecurity", "owned-rows; owner=UserId; commands=select,insert; insert=CreatedAt,ExpiresAt,FileId,Id,Provider,ProviderFileId,Purpose,Status,UserId");
+                });
+
+            modelBuilder.Entity("Domain.Files.StoredFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<long>("AccessCount")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("bigint")
+                        .HasColumnName("access_count")
+                        .HasDefaultValueSql("0");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at")
+                        .HasDefaultValueSql("null");
+
+                    b.Property<DateTimeOffset?>("DeletionRequestedAt")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deletion_requested_at")
+                        .HasDefaultValueSql("null");
+
+                    b.Property<FileType>("FileType")
+                        .HasColumnType("public.file_type")
+                        .HasColumnName("file_type");
+
+                    b.Property<bool>("IsCopy")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false)
+                        .HasColumnName("is_copy");
+
+                    b.Property<DateTimeOffset?>("LastAccessedAt")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_accessed_at")
+                        .HasDefaultValueSql("null");
+
+                    b.Property<string>("Metadata")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("metadata")
+                        .HasDefaultValueSql("'{}'::jsonb");
+
+                    b.Property<string>("MimeType")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("mime_type");
+
+                    b.Property<string>("OriginalName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("original_name");
+
+                    b.Property<DateTimeOffset?>("ReadyAt")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ready_at")
+                        .HasDefaultValueSql("null");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<FileStatus>("Status")
+                        .HasColumnType("public.file_status")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StoragePath")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("storage_path");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()")
+                        .HasAnnotation("Domain:TouchedByChildChanges", true);
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<uint>("xmin")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_files");
+
+                    b.HasAlternateKey("Id", "UserId")
+                        .HasName("ak_files_id_user_id");
+
+                    b.HasIndex("StoragePath")
+                        .IsUnique()
+                        .HasDatabaseName("ix_files_storage_path")
+                        .HasFilter("status <> 'deleted'");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_files_status_created_at")
+                        .HasFilter("status in ('uploaded', 'ready')");
+
+                    b.HasIndex("UserId", "CreatedAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_files_user_id_created_at");
+
+                    b.HasIndex(new[] { "UserId", "Sha256" }, "ix_files_user_id_sha256")
+                        .HasDatabaseName("ix_files_user_id_sha256");
+
+                    b.HasIndex(new[] { "UserId", "Sha256" }, "ix_files_user_id_sha256_original")
+                        .IsUnique()
+                        .HasDatabaseName("ix_files_user_id_sha256_original")
+                        .HasFilter("status in ('uploaded', 'ready') and not is_copy");
+
+                    b.ToTable("files", "public", t =>
+                        {
+                            t.HasCheckConstraint("ck_files_access_count", "access_count >= 0");
+
+                            t.HasCheckConstraint("ck_files_metadata_object", "jsonb_typeof(metadata) = 'object'");
+
+                            t.HasCheckConstraint("ck_files_mime_type", "mime_type ~ '^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$'");
+
+                            t.HasCheckConstraint("ck_files_original_name_length", "char_length(original_name) between 1 and 255");
+
+                            t.HasCheckConstraint("ck_files_sha256", "sha256 ~ '^[0-9a-f]{64}$'");
+
+                            t.HasCheckConstraint("ck_files_size_bytes", "size_bytes between 0 and 52428800");
+
+                            t.HasCheckConstraint("ck_files_storage_path", "storage_path <> '' and left(storage_path, 1) <> '/'");
+                        });
+
+                    b.HasAnnotation("Domain:RowLevelSecurity", "owned-rows; owner=UserId; commands=select,insert,update; insert=CreatedAt,FileType,Id,IsCopy,Metadata,MimeType,OriginalName,Sha256,SizeBytes,Status,StoragePath,UserId; update=Metadata,Status,UpdatedAt");
                 });
 
             modelBuilder.Entity("Domain.Identity.ApiKey", b =>
@@ -658,7 +1058,7 @@ namespace Domain.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("occurred_at");
 
-                    b.Property<Guid>("SessionId")
+                    b.Property<Guid?>("SessionId")
                         .HasColumnType("uuid")
                         .HasColumnName("session_id");
 
@@ -738,6 +1138,14 @@ namespace Domain.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("archived_sessions");
 
+                    b.Property<long>("FileBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("file_bytes");
+
+                    b.Property<long>("FileCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("file_count");
+
                     b.Property<long>("FinalizedSessions")
                         .HasColumnType("bigint")
                         .HasColumnName("finalized_sessions");
@@ -749,6 +1157,10 @@ namespace Domain.Persistence.Migrations
                     b.Property<DateTimeOffset?>("LastActivityAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_activity_at");
+
+                    b.Property<DateTimeOffset?>("LastUploadAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_upload_at");
 
                     b.Property<long>("SessionCount")
                         .HasColumnType("bigint")
@@ -1437,6 +1849,25 @@ namespace Domain.Persistence.Migrations
                         .HasConstraintName("fk_conversations_sessions_session_id_user_id");
                 });
 
+            modelBuilder.Entity("Domain.Conversations.ConversationFile", b =>
+                {
+                    b.HasOne("Domain.Conversations.Conversation", null)
+                        .WithMany("Files")
+                        .HasForeignKey("ConversationId", "UserId")
+                        .HasPrincipalKey("Id", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_conversation_files_conversations_conversation_id_user_id");
+
+                    b.HasOne("Domain.Files.StoredFile", null)
+                        .WithMany()
+                        .HasForeignKey("FileId", "UserId")
+                        .HasPrincipalKey("Id", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_conversation_files_files_file_id_user_id");
+                });
+
             modelBuilder.Entity("Domain.Conversations.Message", b =>
                 {
                     b.HasOne("Domain.Conversations.Conversation", null)
@@ -1446,6 +1877,17 @@ namespace Domain.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_messages_conversations_conversation_id_user_id");
+                });
+
+            modelBuilder.Entity("Domain.Files.ProviderUpload", b =>
+                {
+                    b.HasOne("Domain.Files.StoredFile", null)
+                        .WithMany("ProviderUploads")
+                        .HasForeignKey("FileId", "UserId")
+                        .HasPrincipalKey("Id", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_provider_file_uploads_files_file_id_user_id");
                 });
 
             modelBuilder.Entity("Domain.Prompts.PromptPerformanceRecord", b =>
@@ -1518,7 +1960,14 @@ namespace Domain.Persistence.Migrations
 
             modelBuilder.Entity("Domain.Conversations.Conversation", b =>
                 {
+                    b.Navigation("Files");
+
                     b.Navigation("Messages");
+                });
+
+            modelBuilder.Entity("Domain.Files.StoredFile", b =>
+                {
+                    b.Navigation("ProviderUploads");
                 });
 
             modelBuilder.Entity("Domain.Prompts.SystemPrompt", b =>

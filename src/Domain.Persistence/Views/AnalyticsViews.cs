@@ -16,7 +16,10 @@ public sealed record SessionSummaryRow(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
 
-/// <summary>A row of <c>user_analytics</c>: one user's sessions by status and their totals.</summary>
+/// <summary>
+/// A row of <c>user_analytics</c>: one user's sessions by status and their totals, and their files in use (uploaded or
+/// ready): how many, their bytes and the newest upload. <see cref="LastActivityAt"/> is the newest session change or upload.
+/// </summary>
 public sealed record UserAnalyticsRow(
     Guid UserId,
     long SessionCount,
@@ -27,13 +30,19 @@ public sealed record UserAnalyticsRow(
     long TotalDrafts,
     long TotalHoles,
     DateTimeOffset? FirstSessionAt,
-    DateTimeOffset? LastActivityAt);
+    DateTimeOffset? LastActivityAt,
+    long FileCount,
+    long FileBytes,
+    DateTimeOffset? LastUploadAt);
 
-/// <summary>A row of <c>recent_activity</c>: one revision, draft or hole resolution, described.</summary>
+/// <summary>
+/// A row of <c>recent_activity</c>: one revision, draft, hole resolution, file upload or file deletion request,
+/// described. A file's activity has the file's id as <see cref="ActivityId"/> and no session.
+/// </summary>
 public sealed record RecentActivityRow(
     string ActivityType,
     Guid ActivityId,
-    Guid SessionId,
+    Guid? SessionId,
     Guid UserId,
     DateTimeOffset OccurredAt,
     string Summary);

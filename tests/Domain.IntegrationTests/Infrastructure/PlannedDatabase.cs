@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using Domain.DevDatabase;
 using Domain.Persistence;
 using Npgsql;
@@ -63,7 +64,7 @@ public sealed class PlannedDatabase : IAsyncLifetime
         var users = Enumerable.Range(0, Users).Select(u => Guid.CreateVersion7(start.AddSeconds(u))).ToList();
         var rows = users
             .SelectMany(user => Enumerable.Range(0, RowsPerUser).Select(i => (User: user, Index: i, At: start.AddMinutes(i).AddSeconds(users.IndexOf(user)))))
-            .Select(r => (r.User, r.Index, r.At, Session: Guid.CreateVersion7(r.At), Conversation: Guid.CreateVersion7(r.At)))
+            .Select(r => (r.User, r.Index, r.At, Session: Guid.CreateVersion7(r.At), Conversation: Guid.CreateVersion7(r.At), File: Guid.CreateVersion7(r.At)))
             .ToList();
 
         await using var connection = new NpgsqlConnection(AdminConnectionString);
@@ -97,6 +98,20 @@ public sealed class PlannedDatabase : IAsyncLifetime
                 connection,
                 "public.messages (id, conversation_id, user_id, sequence, role, content, created_at)",
                 rows.Select(r => Line(Guid.CreateVersion7(r.At), r.Conversation, r.User, 1, "user", "hello", r.At)));
+            await CopyAsync(
+                connection,
+                "public.files (id, user_id, storage_path, original_name, mime_type, size_bytes, sha256, file_type, status, created_at)",
+                rows.Select(r => Line(
+                    r.File, r.User, $"user-files/{r.User}/{r.Index}.pdf", $"{r.Index}.pdf", "application/pdf", 1_000 + r.Index,
+                    Convert.ToHexStringLower(SHA256.HashData(r.File.ToByteArray())), "document", "ready", r.At)));
+            await CopyAsync(
+                connection,
+                "public.provider_file_uploads (id, file_id, user_id, provider, provider_file_id, status, created_at)",
+                rows.Select(r => Line(Guid.CreateVersion7(r.At), r.File, r.User, "openai", $"file-{r.File:N}", "active", r.At)));
+            await CopyAsync(
+                connection,
+                "public.conversation_files (conversation_id, file_id, user_id, attached_at)",
+                rows.Select(r => Line(r.Conversation, r.File, r.User, r.At)));
             await CopyAsync(
                 connection,
                 "public.usage_logs (id, user_id, service, operation, model, input_tokens, output_tokens, cost_usd, occurred_at)",

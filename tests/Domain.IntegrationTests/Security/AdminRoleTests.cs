@@ -22,7 +22,8 @@ namespace Domain.IntegrationTests.Security;
 public sealed class AdminRoleTests(MigratedDatabase database) : DatabaseTest(database)
 {
     private static readonly string[] TableNames =
-        ["sessions", "session_revisions", "session_drafts", "hole_resolutions", "conversations", "messages", "usage_logs", "prompt_performance"];
+        ["sessions", "session_revisions", "session_drafts", "hole_resolutions", "conversations", "messages", "usage_logs", "prompt_performance",
+            "files", "provider_file_uploads", "conversation_files"];
 
     /// <summary>Tables nobody owns (shared reference data): their policies are checked below, their rows elsewhere.</summary>
     private static readonly string[] SharedTableNames = ["system_prompts", "prompt_versions"];
@@ -38,6 +39,9 @@ public sealed class AdminRoleTests(MigratedDatabase database) : DatabaseTest(dat
         ["messages"] = "content = 'changed'",
         ["usage_logs"] = "cost_usd = 0",
         ["prompt_performance"] = "latency_ms = 0",
+        ["files"] = "metadata = jsonb_build_object('changed', true)",
+        ["provider_file_uploads"] = "purpose = 'changed'",
+        ["conversation_files"] = "attached_at = now()",
     };
 
     private Guid _alice;
@@ -51,8 +55,10 @@ public sealed class AdminRoleTests(MigratedDatabase database) : DatabaseTest(dat
         _alice = await Database.CreateUserAsync("alice@example.test");
         _admin = await Database.CreateUserAsync("admin@example.test");
         await Database.SessionWithOneOfEachAsync(_alice, "alice");
+        var file = await Database.FileAsync(_alice, "alice.pdf", "openai");
         var conversation = Conversation.Create(_alice, "alice's chat", Clock.GetUtcNow());
         conversation.AddMessage(MessageRole.User, "hello", Clock.GetUtcNow());
+        conversation.AttachFile(file, Clock.GetUtcNow());
         await using (var db = Database.ContextFor(RlsClaims.ForUser(_alice)))
         {
             db.Conversations.Add(conversation);

@@ -30,6 +30,9 @@ public sealed class PolicyPlanTests(PlannedDatabase database)
         { "messages", "created_at" },
         { "usage_logs", "occurred_at" },
         { "prompt_performance", "occurred_at" },
+        { "files", "created_at" },
+        { "provider_file_uploads", "created_at" },
+        { "conversation_files", "attached_at" },
     };
 
     private Guid Caller => database.UserIds[database.UserIds.Count / 2];
@@ -38,7 +41,8 @@ public sealed class PolicyPlanTests(PlannedDatabase database)
     [MemberData(nameof(OwnerTables))]
     public async Task APageWithoutAUserFilter_ReadsOnlyTheCallersRows_ThroughAnOwnerIndex(string table, string newest)
     {
-        var plan = await ExplainAsAsync(RlsClaims.ForUser(Caller), $"SELECT id, {newest} FROM public.{table} ORDER BY {newest} DESC LIMIT 20");
+        var key = table == "conversation_files" ? "file_id" : "id";
+        var plan = await ExplainAsAsync(RlsClaims.ForUser(Caller), $"SELECT {key}, {newest} FROM public.{table} ORDER BY {newest} DESC LIMIT 20");
 
         AssertReadsOnlyTheCallersRows(plan, table, PlannedDatabase.RowsPerUser);
         Assert.All(plan.ScansOf(table), scan => Assert.Equal(0, scan.RemovedByFilter));

@@ -55,10 +55,13 @@ public sealed class AuditDeclarationTests
             {
                 ["api_keys"] = "audited; key=id; owner=user_id; exclude=key_hash,last_used_at",
                 ["audit_logs"] = null,
+                ["conversation_files"] = null,
                 ["conversations"] = "audited; key=id; owner=user_id; exclude=expires_at,last_activity_at,last_message_at,last_sequence,message_count,updated_at",
+                ["files"] = null,
                 ["hole_resolutions"] = null,
                 ["messages"] = null,
                 ["prompt_performance"] = null,
+                ["provider_file_uploads"] = null,
                 ["prompt_versions"] = null,
                 ["session_drafts"] = null,
                 ["session_revisions"] = null,

@@ -14,8 +14,8 @@ namespace Domain.Cli.Commands;
 /// <summary>
 /// <c>domain up</c>: brings a database to the current schema with demo data and shows that row-level security
 /// holds: the local cluster (started or attached) unless a connection is configured; migrations; the application's
-/// login role; demo data; every table of <c>public</c> with its RLS state; the system prompts with their active
-/// versions; and what each demo user sees.
+/// login role; demo data; every table of <c>public</c> with its RLS state, and the backend's tables beside it; the system
+/// prompts with their active versions; the profiles and the audit trail; and what each demo user sees (sessions and files).
 /// <c>domain up --stop</c> stops the local cluster.
 /// </summary>
 internal static class UpCommand
@@ -202,6 +202,48 @@ internal static class UpCommand
             var rows = (long)(await count.ExecuteScalarAsync(ct))!;
             CliOutput.Line($"{name.PadRight(width)}{(rls ? "on " : "OFF"),-6}{rows,7}");
         }
+
+        await ShowBackendTablesAsync(connection, width, ct);
+    }
+
+    /// <summary>
+    /// The backend's tables outside the API (the deletion queue): no API role but the service role has a grant on them,
+    /// so they need no row-level security. The migration bookkeeping beside them is left out.
+    /// </summary>
+    private static async Task ShowBackendTablesAsync(NpgsqlConnection connection, int width, CancellationToken ct)
+    {
+        var tables = new List<(string Name, string Grants)>();
+        await using (var list = new NpgsqlCommand(
+            $$"""
+            SELECT c.relname,
+                   coalesce((SELECT string_agg(DISTINCT g.grantee, ', ') FROM information_schema.role_table_grants g
+                              WHERE g.table_schema = n.nspname AND g.table_name = c.relname
+                                AND g.grantee IN ('anon', 'authenticated', '{{RlsClaims.AdminRole}}', 'service_role')), 'nobody')
+              FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = '{{DatabaseSchemas.Operations}}' AND c.relkind IN ('r', 'p')
+               AND c.relname NOT IN ('{{DatabaseSchemas.MigrationsHistoryTable}}', 'migration_logs')
+             ORDER BY c.relname
+            """, connection))
+        await using (var reader = await list.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                tables.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        if (tables.Count == 0)
+        {
+            return;
+        }
+
+        CliOutput.Heading($"backend tables in {DatabaseSchemas.Operations} (outside the API; no RLS, only the roles named have a grant)");
+        foreach (var (name, grants) in tables)
+        {
+            await using var count = new NpgsqlCommand($"SELECT count(*) FROM {DatabaseSchemas.Operations}.\"{name}\"", connection);
+            var rows = (long)(await count.ExecuteScalarAsync(ct))!;
+            CliOutput.Line($"{name.PadRight(width)}{grants,-14}{rows,7}");
+        }
     }
 
     /// <summary>The prompt catalog through the prompt store, as the backend reads it, through the login role when there is one.</summary>
@@ -319,6 +361,18 @@ internal static class UpCommand
             }
 
             CliOutput.Line(line);
+
+            var filesSeen = await context.Files.CountAsync(ct);
+            var foreignFiles = await context.Files.CountAsync(f => f.UserId != userId, ct);
+            var filesOwned = await CountOwnedFilesAsync(database.OwnerConnectionString, userId, ct);
+            var files = $"{string.Empty.PadRight(width)}sees {filesSeen} files (owns {filesOwned})";
+            if (filesSeen != filesOwned || foreignFiles != 0)
+            {
+                isolated = false;
+                files += $"  <-- expected {filesOwned}, {foreignFiles} of them someone else's";
+            }
+
+            CliOutput.Line(files);
         }
 
         // Admins by their profile act as domain_admin: they read every session and change only their own.
@@ -334,8 +388,9 @@ internal static class UpCommand
         await using (var anon = contexts.AsAnon())
         {
             var seen = await anon.Sessions.CountAsync(ct);
-            isolated &= seen == 0;
-            CliOutput.Line($"{"anon".PadRight(width)}sees {Sessions(seen)}{(seen == 0 ? string.Empty : "  <-- expected 0")}");
+            var files = await anon.Files.CountAsync(ct);
+            isolated &= seen == 0 && files == 0;
+            CliOutput.Line($"{"anon".PadRight(width)}sees {Sessions(seen)}, {files} files{(seen + files == 0 ? string.Empty : "  <-- expected 0")}");
         }
 
         if (useAppLogin)
@@ -407,4 +462,13 @@ internal static class UpCommand
     }
 
     private static string Sessions(long count) => count == 1 ? "1 session" : $"{count} sessions";
+
+    private static async Task<long> CountOwnedFilesAsync(string ownerConnectionString, Guid userId, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM public.files WHERE user_id = @user", connection);
+        command.Parameters.AddWithValue("user", userId);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
 }

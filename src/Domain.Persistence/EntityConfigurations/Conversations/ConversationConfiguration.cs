@@ -83,5 +83,12 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
             .HasForeignKey(m => new { m.ConversationId, m.UserId })
             .HasPrincipalKey(c => new { c.Id, c.UserId })
             .OnDelete(DeleteBehavior.Cascade);
+
+        // The conversation's files: removing the conversation (the expiry cleanup included) removes its attachments,
+        // never the files.
+        builder.HasMany(c => c.Files).WithOne()
+            .HasForeignKey(a => new { a.ConversationId, a.UserId })
+            .HasPrincipalKey(c => new { c.Id, c.UserId })
+            .OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -180,6 +180,26 @@ public static class RlsMigrationBuilderExtensions
         migrationBuilder.Sql($"ALTER PUBLICATION supabase_realtime ADD TABLE {DatabaseSchemas.Public}.{table};");
     }
 
+    /// <summary>
+    /// Publishes the table's changes to Supabase Realtime when the publication <c>supabase_realtime</c> exists and lists
+    /// its tables (one created <c>FOR ALL TABLES</c> already publishes every table, and refuses <c>ADD TABLE</c>); a
+    /// database without it is left as it is.
+    /// </summary>
+    public static void AddToRealtimeWhereItExists(this MigrationBuilder migrationBuilder, string table)
+    {
+        migrationBuilder.Sql($"""
+            DO $rt$
+            BEGIN
+                IF EXISTS (SELECT FROM pg_catalog.pg_publication WHERE pubname = 'supabase_realtime' AND NOT puballtables)
+                   AND NOT EXISTS (SELECT FROM pg_catalog.pg_publication_tables
+                                   WHERE pubname = 'supabase_realtime' AND schemaname = '{DatabaseSchemas.Public}' AND tablename = '{table}') THEN
+                    ALTER PUBLICATION supabase_realtime ADD TABLE {DatabaseSchemas.Public}.{table};
+                END IF;
+            END
+            $rt$;
+            """);
+    }
+
     public static void DropFromRealtime(this MigrationBuilder migrationBuilder, string table)
     {
         migrationBuilder.Sql($"""
