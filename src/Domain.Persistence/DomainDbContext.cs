@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Runtime.ExceptionServices;
 using Domain.Persistence.EntityConfigurations;
 using Domain.Persistence.Errors;
+using Domain.Persistence.Replicas;
 using Domain.Persistence.Rls;
 using Domain.Auditing;
 using Domain.Conversations;
@@ -34,6 +35,13 @@ public sealed class DomainDbContext : DbContext
 
     /// <summary>The caller this context acts for; set once when the factory hands the context out.</summary>
     public RlsClaims Claims { get; private set; } = RlsClaims.Anonymous;
+
+    /// <summary>
+    /// True for a context from <see cref="DomainDbContextFactory.ReadOnlyForAsync"/>: every transaction it runs is
+    /// read-only, so PostgreSQL refuses a write (<see cref="Errors.ReadOnlyViolationException"/>), whether the context
+    /// reads from a standby or from the primary.
+    /// </summary>
+    public bool IsReadOnly { get; private set; }
 
     public DbSet<Session> Sessions => Set<Session>();
 
@@ -99,11 +107,29 @@ public sealed class DomainDbContext : DbContext
     /// <summary>The transaction whose request context was set for this context's claims, if any.</summary>
     internal DbTransaction? ClaimsTransaction { get; set; }
 
-    /// <summary>Makes a fresh (or freshly leased) context act for <paramref name="claims"/>.</summary>
-    internal DomainDbContext ActFor(RlsClaims claims)
+    /// <summary>
+    /// Where this context records the write positions of its caller's writes, for read-your-writes on a read replica;
+    /// null when no replica is configured (or the context is read-only), and then nothing is recorded.
+    /// </summary>
+    internal CallerWritePositions? WritePositions { get; private set; }
+
+    /// <summary>A command that may have written ran outside a transaction; its position is taken when the connection closes.</summary>
+    internal bool WritePositionPending { get; set; }
+
+    /// <summary>Makes a fresh (or freshly leased) context act for <paramref name="claims"/>, read-write, recording nothing.</summary>
+    internal DomainDbContext ActFor(RlsClaims claims) => ActFor(claims, readOnly: false, writePositions: null);
+
+    /// <summary>
+    /// Makes a fresh (or freshly leased) context act for <paramref name="claims"/>: read-only or not, recording its
+    /// writes' positions in <paramref name="writePositions"/> when given.
+    /// </summary>
+    internal DomainDbContext ActFor(RlsClaims claims, bool readOnly, CallerWritePositions? writePositions)
     {
         ArgumentNullException.ThrowIfNull(claims);
         Claims = claims;
+        IsReadOnly = readOnly;
+        WritePositions = readOnly ? null : writePositions;
+        WritePositionPending = false;
         ClaimsTransaction = null;
         return this;
     }

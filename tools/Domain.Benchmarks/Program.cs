@@ -11,6 +11,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Domain.Benchmarks;
 
 // dotnet run -c Release --project tools/Domain.Benchmarks -- [--quick] [--no-prepare] [--settings "<k=v;…>"] [--output file.md] [--filter <class>] [--probe N] [--explain]
+//     [--scale-out [--clients 32] [--rounds 5] [--seconds 2] [--pool-size 4]]
 var quick = args.Contains("--quick");
 var output = ValueOf("--output");
 var filter = ValueOf("--filter");
@@ -34,6 +35,26 @@ if (args.Contains("--explain"))
 {
     // The plans of the policy-only page and its filtered counterparts at the loaded scale, then nothing else.
     await PlanReport.RunAsync(database);
+    return;
+}
+
+if (args.Contains("--scale-out"))
+{
+    // Many concurrent clients straight to the primary, through PgBouncer and on a standby: throughput, not BenchmarkDotNet.
+    var scaleOut = await ScaleOutRun.RunAsync(
+        database,
+        int.Parse(ValueOf("--clients") ?? "32", CultureInfo.InvariantCulture),
+        int.Parse(ValueOf("--rounds") ?? "5", CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(int.Parse(ValueOf("--seconds") ?? "2", CultureInfo.InvariantCulture)),
+        int.Parse(ValueOf("--pool-size") ?? "4", CultureInfo.InvariantCulture));
+    Console.WriteLine();
+    Console.WriteLine($"Scale: {scale.Describe()}. Server: {database.ServerDescription}.");
+    Console.WriteLine(scaleOut);
+    if (output is not null)
+    {
+        await File.WriteAllTextAsync(output, scaleOut);
+    }
+
     return;
 }
 

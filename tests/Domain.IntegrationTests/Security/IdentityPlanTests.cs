@@ -23,7 +23,7 @@ public sealed class IdentityPlanTests(PlannedDatabase database)
         await using var connection = new NpgsqlConnection(database.AppConnectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await ClaimsStatement.ApplyAsync(connection, transaction, RlsClaims.Service, CancellationToken.None);
+        await ClaimsStatement.ApplyAsync(connection, transaction, RlsClaims.Service, readOnly: false, CancellationToken.None);
 
         var unlimited = await ExplainCheckAsync(connection, transaction);
         Assert.Equal(0, unlimited.RowsReadFrom("usage_logs"));
@@ -49,7 +49,7 @@ public sealed class IdentityPlanTests(PlannedDatabase database)
         await using var connection = new NpgsqlConnection(database.AppConnectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await ClaimsStatement.ApplyAsync(connection, transaction, RlsClaims.Service, CancellationToken.None);
+        await ClaimsStatement.ApplyAsync(connection, transaction, RlsClaims.Service, readOnly: false, CancellationToken.None);
 
         var plan = await QueryPlan.ExplainAsync(connection, transaction, ApiKeyCommands.FindSql,
         [
@@ -75,7 +75,7 @@ public sealed class IdentityPlanTests(PlannedDatabase database)
         await using var connection = new NpgsqlConnection(database.AppConnectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await ClaimsStatement.ApplyAsync(connection, transaction, RlsClaims.ForUser(Caller), CancellationToken.None);
+        await ClaimsStatement.ApplyAsync(connection, transaction, RlsClaims.ForUser(Caller), readOnly: false, CancellationToken.None);
 
         var plan = await QueryPlan.ExplainAsync(connection, transaction, sql);
 

@@ -97,7 +97,7 @@ public sealed class PolicyPlanTests(PlannedDatabase database)
             await policy.ExecuteNonQueryAsync();
         }
 
-        await ClaimsStatement.ApplyAsync(connection, transaction, RlsClaims.ForUser(Caller), CancellationToken.None);
+        await ClaimsStatement.ApplyAsync(connection, transaction, RlsClaims.ForUser(Caller), readOnly: false, CancellationToken.None);
         var plan = await QueryPlan.ExplainAsync(connection, transaction, "SELECT id, created_at FROM public.sessions ORDER BY created_at DESC LIMIT 20");
         await transaction.RollbackAsync();
 
@@ -126,7 +126,7 @@ public sealed class PolicyPlanTests(PlannedDatabase database)
         await using var connection = new NpgsqlConnection(database.AppConnectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await ClaimsStatement.ApplyAsync(connection, transaction, claims, CancellationToken.None);
+        await ClaimsStatement.ApplyAsync(connection, transaction, claims, readOnly: false, CancellationToken.None);
         return await QueryPlan.ExplainAsync(connection, transaction, sql, parameters);
     }
 
