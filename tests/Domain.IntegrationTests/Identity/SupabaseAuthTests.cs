@@ -104,7 +104,7 @@ public sealed class SupabaseAuthTests : IAsyncLifetime
     public async Task UsersCreatedBeforeTheMigration_GetProfiles_AndDownRemovesTheTriggersOnAuthUsersItDoesNotOwn()
     {
         var migrations = Migrations();
-        var previous = migrations[^2];
+        var previous = migrations[migrations.FindIndex(m => m.EndsWith("_IdentityAndAuditTrail", StringComparison.Ordinal)) - 1];
         await MigrateAsync(previous);
         var before = await SchemaFingerprint.ReadAsync(Admin);
         var early = Guid.CreateVersion7();
