@@ -74,12 +74,7 @@ public sealed class MigratedDatabase : IAsyncLifetime
     {
         await using var connection = new NpgsqlConnection(AdminConnectionString);
         await connection.OpenAsync();
-        await using (var replica = new NpgsqlCommand("SET session_replication_role = replica", connection))
-        {
-            await replica.ExecuteNonQueryAsync();
-        }
-
-        await _respawner!.ResetAsync(connection);
+        await _respawner!.ResetWithTriggersOffAsync(connection);
     }
 
     /// <summary>A context acting for <paramref name="claims"/> from the shared factory.</summary>

@@ -131,7 +131,7 @@ public sealed class PooledDatabase : IAsyncLifetime
     {
         await using var connection = new NpgsqlConnection(AdminConnectionString);
         await connection.OpenAsync();
-        await _respawner!.ResetAsync(connection);
+        await _respawner!.ResetWithTriggersOffAsync(connection);
     }
 
     /// <summary>Creates a user in <c>auth.users</c>, as Supabase Auth would, and returns their id.</summary>

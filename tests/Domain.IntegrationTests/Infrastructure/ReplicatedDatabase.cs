@@ -102,7 +102,7 @@ public sealed class ReplicatedDatabase : IAsyncLifetime
         await using (var connection = new NpgsqlConnection(PrimaryAdminConnectionString))
         {
             await connection.OpenAsync();
-            await _respawner!.ResetAsync(connection);
+            await _respawner!.ResetWithTriggersOffAsync(connection);
         }
 
         await CaughtUpAsync();
