@@ -29,7 +29,8 @@ public static class DomainWebApplicationBuilderExtensions
     /// <item>the data layer and the application layer (<c>AddDomainPersistence</c>, <c>AddDomainApplication</c>) over
     /// <c>ConnectionStrings:Domain</c>;</item>
     /// <item>authentication of Supabase access tokens (<see cref="SupabaseAuthOptions"/>, section <c>Supabase</c>), with
-    /// room for more schemes (<see cref="DomainWebBuilder.AddCallerScheme{TOptions, THandler}"/>), and authorization
+    /// the project's API keys where enabled (<see cref="DomainWebBuilder.AddApiKeys"/>) and room for more schemes
+    /// (<see cref="DomainWebBuilder.AddCallerScheme{TOptions, THandler}"/>), and authorization
     /// whose default policy is <see cref="DomainAuthorization.IdentifiedCallerPolicy"/> (not anonymous);</item>
     /// <item>per request, the <see cref="Caller"/> (decided once, after authentication; anonymous without credentials,
     /// never the service role) and a <see cref="DomainDbContext"/> acting for it, both scoped; the stores
@@ -111,6 +112,6 @@ public static class DomainWebApplicationBuilderExtensions
             .WithTracing(tracing => tracing.AddSource([.. DomainWebTelemetry.ActivitySourceNames]).AddNpgsql())
             .WithMetrics(metrics => metrics.AddMeter([.. DomainWebTelemetry.MeterNames]).AddNpgsqlInstrumentation());
 
-        return new DomainWebBuilder(services, authentication);
+        return new DomainWebBuilder(services, authentication, configuration);
     }
 }

@@ -1,5 +1,6 @@
 using Domain.Application.Common;
 using Domain.Application.Conversations;
+using Domain.AspNetCore.Authorization;
 using Domain.Conversations;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -15,12 +16,16 @@ internal static class ConversationRoutes
     {
         var conversations = endpoints.MapGroup("/conversations").WithTags("Conversations").RequireAuthorization();
         conversations.MapPost("/", StoreAsync).WithName("StoreConversation")
-            .WithSummary("Starts a conversation owned by the caller, or continues the caller's one with the same continuation id");
-        conversations.MapGet("/{id:guid}", GetAsync).WithName("GetConversation").WithSummary("A conversation without its messages");
+            .WithSummary("Starts a conversation owned by the caller, or continues the caller's one with the same continuation id")
+            .RequireApiKeyScope(ApiScopes.ConversationsWrite);
+        conversations.MapGet("/{id:guid}", GetAsync).WithName("GetConversation").WithSummary("A conversation without its messages")
+            .RequireApiKeyScope(ApiScopes.ConversationsRead);
         conversations.MapGet("/{id:guid}/messages", ListMessagesAsync).WithName("ListMessages")
-            .WithSummary("The conversation's messages by sequence, newest first unless oldestFirst=true, a page at a time");
+            .WithSummary("The conversation's messages by sequence, newest first unless oldestFirst=true, a page at a time")
+            .RequireApiKeyScope(ApiScopes.ConversationsRead);
         conversations.MapPost("/{id:guid}/messages", AppendMessageAsync).WithName("AppendMessage")
-            .WithSummary("Appends a message; a message whose provider id the conversation holds is returned, not stored twice");
+            .WithSummary("Appends a message; a message whose provider id the conversation holds is returned, not stored twice")
+            .RequireApiKeyScope(ApiScopes.ConversationsWrite);
         return conversations;
     }
 

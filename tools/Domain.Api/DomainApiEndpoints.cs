@@ -9,11 +9,15 @@ namespace Domain.Api;
 /// </summary>
 public static class DomainApiEndpoints
 {
-    /// <summary>The layer (<c>AddDomainForSupabase</c>), JSON with enum names, and the OpenAPI document.</summary>
+    /// <summary>
+    /// The layer (<c>AddDomainForSupabase</c>) with the project's API keys accepted (<c>AddApiKeys</c>: <c>X-Api-Key</c>
+    /// or <c>Authorization: ApiKey</c>, the routes requiring <see cref="ApiScopes"/> of a key), JSON with enum names, and
+    /// the OpenAPI document.
+    /// </summary>
     public static WebApplicationBuilder AddDomainApi(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddDomainForSupabase();
+        builder.AddDomainForSupabase().AddApiKeys();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddOpenApi();
         return builder;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Domain.Application.Common;
 using Domain.Application.Sessions;
+using Domain.AspNetCore.Authorization;
 using Domain.Sessions;
 using FluentValidation;
 using FluentValidation.Results;
@@ -19,10 +20,14 @@ internal static class SessionRoutes
     public static RouteGroupBuilder MapSessionRoutes(this IEndpointRouteBuilder endpoints)
     {
         var sessions = endpoints.MapGroup("/sessions").WithTags("Sessions").RequireAuthorization();
-        sessions.MapGet("/", ListAsync).WithName("ListSessions").WithSummary("The caller's sessions, newest first, a page at a time (keyset)");
-        sessions.MapPost("/", CreateAsync).WithName("CreateSession").WithSummary("Starts a session owned by the caller");
-        sessions.MapGet("/{id:guid}", GetAsync).WithName("GetSession").WithSummary("A session with its revisions, drafts and hole resolutions");
-        sessions.MapPost("/{id:guid}/revisions", AddRevisionAsync).WithName("AddRevision").WithSummary("Appends a revision of the session's IR");
+        sessions.MapGet("/", ListAsync).WithName("ListSessions").WithSummary("The caller's sessions, newest first, a page at a time (keyset)")
+            .RequireApiKeyScope(ApiScopes.SessionsRead);
+        sessions.MapPost("/", CreateAsync).WithName("CreateSession").WithSummary("Starts a session owned by the caller")
+            .RequireApiKeyScope(ApiScopes.SessionsWrite);
+        sessions.MapGet("/{id:guid}", GetAsync).WithName("GetSession").WithSummary("A session with its revisions, drafts and hole resolutions")
+            .RequireApiKeyScope(ApiScopes.SessionsRead);
+        sessions.MapPost("/{id:guid}/revisions", AddRevisionAsync).WithName("AddRevision").WithSummary("Appends a revision of the session's IR")
+            .RequireApiKeyScope(ApiScopes.SessionsWrite);
         return sessions;
     }
 

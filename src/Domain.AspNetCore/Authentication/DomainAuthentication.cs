@@ -13,6 +13,12 @@ public static class DomainAuthentication
 
     /// <summary>Supabase access tokens in <c>Authorization: Bearer</c> (JWT bearer authentication).</summary>
     public const string SupabaseScheme = "Supabase";
+
+    /// <summary>
+    /// The project's API keys (<see cref="DomainWebBuilder.AddApiKeys"/>): <c>X-Api-Key: dk_...</c> or
+    /// <c>Authorization: ApiKey dk_...</c>; the key's owner, with the key's scopes, is the request's caller.
+    /// </summary>
+    public const string ApiKeyScheme = "ApiKey";
 }
 
 /// <summary>The authorization policy of this layer.</summary>

@@ -7,7 +7,7 @@ namespace Domain.AspNetCore.Telemetry;
 
 /// <summary>
 /// The names to subscribe to for this layer's traces and metrics, and the web integration's own meter (tokens
-/// accepted and refused). <c>AddDomainForSupabase</c> registers all of them with OpenTelemetry, with Npgsql's.
+/// and API keys accepted and refused). <c>AddDomainForSupabase</c> registers all of them with OpenTelemetry, with Npgsql's.
 /// </summary>
 public static class DomainWebTelemetry
 {
@@ -17,9 +17,17 @@ public static class DomainWebTelemetry
     /// <summary>Tokens verified, tagged <c>outcome</c> (<c>accepted</c> or <c>refused</c>) and the role or the reason.</summary>
     public const string TokensInstrument = "domain.auth.tokens";
 
+    /// <summary>
+    /// API keys verified, tagged <c>outcome</c> (<c>accepted</c> or <c>refused</c>) and the owner's role or the reason
+    /// (<c>malformed</c>, <c>unknown</c>, <c>revoked</c>, <c>expired</c>, <c>conflicting</c>).
+    /// </summary>
+    public const string ApiKeysInstrument = "domain.auth.api_keys";
+
     private static readonly Meter WebMeter = new(MeterName);
 
     private static readonly Counter<long> Tokens = WebMeter.CreateCounter<long>(TokensInstrument, "{token}", "Bearer tokens verified, by outcome");
+
+    private static readonly Counter<long> ApiKeys = WebMeter.CreateCounter<long>(ApiKeysInstrument, "{key}", "API keys verified, by outcome");
 
     /// <summary>Every activity source of the layer: the data layer's and the application layer's.</summary>
     public static IReadOnlyList<string> ActivitySourceNames { get; } = [PersistenceTelemetry.ActivitySourceName, ApplicationTelemetry.ActivitySourceName];
@@ -32,4 +40,11 @@ public static class DomainWebTelemetry
 
     internal static void TokenRefused(string reason)
         => Tokens.Add(1, new KeyValuePair<string, object?>("outcome", "refused"), new KeyValuePair<string, object?>("reason", reason));
+
+    internal static void ApiKeyAccepted(Caller caller)
+        => ApiKeys.Add(
+            1, new KeyValuePair<string, object?>("outcome", "accepted"), new KeyValuePair<string, object?>("role", caller.IsAdmin ? "domain_admin" : "authenticated"));
+
+    internal static void ApiKeyRefused(string reason)
+        => ApiKeys.Add(1, new KeyValuePair<string, object?>("outcome", "refused"), new KeyValuePair<string, object?>("reason", reason));
 }

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using Domain.Application.Common;
+using Domain.Application.Identity;
 using Domain.AspNetCore.Telemetry;
+using Domain.Identity;
 using Domain.IntegrationTests.Infrastructure;
 using Domain.Persistence.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,5 +42,45 @@ public sealed class TelemetryTests(MigratedDatabase database) : ApiTest(database
             && s.OperationName == PersistenceTelemetry.ClaimsActivityName && Equals(s.GetTagItem("db.role"), "authenticated"));
         Assert.Contains(_metrics, m => m.MeterName == PersistenceTelemetry.MeterName && m.Name == PersistenceTelemetry.ClaimsStatementsInstrument);
         Assert.Contains(_metrics, m => m.MeterName == DomainWebTelemetry.MeterName && m.Name == DomainWebTelemetry.TokensInstrument);
+    }
+
+    [Fact]
+    public async Task APIKeys_AcceptedAndRefused_AreCountedByOutcome()
+    {
+        var alice = await Database.CreateUserAsync();
+        var key = await Api.Services.GetRequiredService<ApiKeyStore>()
+            .CreateAsync(Caller.Service, new CreateApiKeyRequest("counted", ["sessions:read"], UserId: alice));
+
+        foreach (var presented in new[] { key.Secret, ApiKeySecret.Generate() })
+        {
+            var client = Client(null);
+            client.DefaultRequestHeaders.Add("X-Api-Key", presented);
+            await client.GetAsync("/sessions");
+        }
+
+        Api.Services.GetRequiredService<MeterProvider>().ForceFlush();
+
+        var outcomes = _metrics.Where(m => m.MeterName == DomainWebTelemetry.MeterName && m.Name == DomainWebTelemetry.ApiKeysInstrument)
+            .SelectMany(Outcomes).ToList();
+        Assert.Contains(("accepted", "authenticated"), outcomes);
+        Assert.Contains(("refused", "unknown"), outcomes);
+    }
+
+    private static IEnumerable<(string Outcome, string RoleOrReason)> Outcomes(Metric metric)
+    {
+        foreach (ref readonly var point in metric.GetMetricPoints())
+        {
+            string? outcome = null, detail = null;
+            foreach (var tag in point.Tags)
+            {
+                switch (tag.Key)
+                {
+                    case "outcome": outcome = tag.Value as string; break;
+                    case "role" or "reason": detail = tag.Value as string; break;
+                }
+            }
+
+            yield return (outcome!, detail!);
+        }
     }
 }
