@@ -47,11 +47,40 @@ public class DeletionQueue : Scenario
     [IterationSetup]
     public void QueueJobs() => QueueJobsAsync(NextUser().Id).GetAwaiter().GetResult();
 
+    /// <summary>
+    /// Checks that the iteration did all the work (every job succeeded, every file deleted), so that a worker stopping
+    /// early cannot pass for a fast one, then removes it all so the next iteration starts from the same queue.
+    /// </summary>
     [IterationCleanup]
-    public void RemoveDone() => ExecuteAsync("""
-        DELETE FROM public.files WHERE status = 'deleted';
-        DELETE FROM domain_ops.file_deletion_jobs WHERE status = 'succeeded';
-        """).GetAwaiter().GetResult();
+    public void RemoveDone() => RemoveDoneAsync().GetAwaiter().GetResult();
+
+    private static async Task RemoveDoneAsync()
+    {
+        await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
+        await using (var check = new NpgsqlCommand(
+            """
+            SELECT (SELECT count(*) FROM domain_ops.file_deletion_jobs WHERE status <> 'succeeded'),
+                   (SELECT count(*) FROM public.files WHERE status = 'deleting')
+            """,
+            connection))
+        await using (var reader = await check.ExecuteReaderAsync())
+        {
+            await reader.ReadAsync();
+            var (unfinished, deleting) = (reader.GetInt64(0), reader.GetInt64(1));
+            if (unfinished != 0 || deleting != 0)
+            {
+                throw new InvalidOperationException($"The workers stopped with {unfinished} jobs not succeeded and {deleting} files still deleting.");
+            }
+        }
+
+        await using var remove = new NpgsqlCommand(
+            """
+            DELETE FROM public.files WHERE status = 'deleted';
+            DELETE FROM domain_ops.file_deletion_jobs WHERE status = 'succeeded';
+            """,
+            connection);
+        await remove.ExecuteNonQueryAsync();
+    }
 
     [Benchmark]
     public Task Workers4()
@@ -157,13 +186,6 @@ public class DeletionQueue : Scenario
         await using var request = new NpgsqlCommand("UPDATE public.files SET status = 'deleting' WHERE id = ANY (@ids)", connection);
         request.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
         await request.ExecuteNonQueryAsync();
-    }
-
-    private static async Task ExecuteAsync(string sql)
-    {
-        await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 
     private sealed class NoOpRemover(FilePlace place) : IFileRemover
