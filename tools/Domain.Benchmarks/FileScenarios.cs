@@ -204,7 +204,9 @@ public class DeletionQueue : Scenario
 /// <item><b>NpgsqlEightReaders</b>: the same 1,000 updates from 8 connections at once, as 8 concurrent readers would
 /// write them: each waits for the row lock the previous one holds;</item>
 /// <item><b>Recorder</b>: 1,000 <see cref="FileAccessRecorder.Record"/> calls (memory only), then one
-/// <see cref="FileAccessRecorder.FlushAsync"/>: one statement, one new row version, as the service role.</item>
+/// <see cref="FileAccessRecorder.FlushAsync"/>: one statement, one new row version, as the service role;</item>
+/// <item><b>RecorderEightReaders</b>: the same 1,000 calls from 8 threads at once (the tally's lock shared), then one
+/// flush.</item>
 /// </list>
 /// </summary>
 [BenchmarkCategory("count 1,000 reads of one file")]
@@ -245,6 +247,19 @@ public class CountReads : Scenario
             _recorder.Record(_file);
         }
 
+        return await _recorder.FlushAsync();
+    }
+
+    [Benchmark]
+    public async Task<FileAccessFlush> RecorderEightReaders()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            for (var i = 0; i < Reads / 8; i++)
+            {
+                _recorder.Record(_file);
+            }
+        })));
         return await _recorder.FlushAsync();
     }
 
