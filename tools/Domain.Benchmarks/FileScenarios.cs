@@ -47,11 +47,40 @@ public class DeletionQueue : Scenario
     [IterationSetup]
     public void QueueJobs() => QueueJobsAsync(NextUser().Id).GetAwaiter().GetResult();
 
+    /// <summary>
+    /// Checks that the iteration did all the work (every job succeeded, every file deleted), so that a worker stopping
+    /// early cannot pass for a fast one, then removes it all so the next iteration starts from the same queue.
+    /// </summary>
     [IterationCleanup]
-    public void RemoveDone() => ExecuteAsync("""
-        DELETE FROM public.files WHERE status = 'deleted';
-        DELETE FROM domain_ops.file_deletion_jobs WHERE status = 'succeeded';
-        """).GetAwaiter().GetResult();
+    public void RemoveDone() => RemoveDoneAsync().GetAwaiter().GetResult();
+
+    private static async Task RemoveDoneAsync()
+    {
+        await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
+        await using (var check = new NpgsqlCommand(
+            """
+            SELECT (SELECT count(*) FROM domain_ops.file_deletion_jobs WHERE status <> 'succeeded'),
+                   (SELECT count(*) FROM public.files WHERE status = 'deleting')
+            """,
+            connection))
+        await using (var reader = await check.ExecuteReaderAsync())
+        {
+            await reader.ReadAsync();
+            var (unfinished, deleting) = (reader.GetInt64(0), reader.GetInt64(1));
+            if (unfinished != 0 || deleting != 0)
+            {
+                throw new InvalidOperationException($"The workers stopped with {unfinished} jobs not succeeded and {deleting} files still deleting.");
+            }
+        }
+
+        await using var remove = new NpgsqlCommand(
+            """
+            DELETE FROM public.files WHERE status = 'deleted';
+            DELETE FROM domain_ops.file_deletion_jobs WHERE status = 'succeeded';
+            """,
+            connection);
+        await remove.ExecuteNonQueryAsync();
+    }
 
     [Benchmark]
     public Task Workers4()
@@ -159,13 +188,6 @@ public class DeletionQueue : Scenario
         await request.ExecuteNonQueryAsync();
     }
 
-    private static async Task ExecuteAsync(string sql)
-    {
-        await using var connection = await Db.OwnerDataSource.OpenConnectionAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
     private sealed class NoOpRemover(FilePlace place) : IFileRemover
     {
         public FilePlace Place { get; } = place;
@@ -182,7 +204,9 @@ public class DeletionQueue : Scenario
 /// <item><b>NpgsqlEightReaders</b>: the same 1,000 updates from 8 connections at once, as 8 concurrent readers would
 /// write them: each waits for the row lock the previous one holds;</item>
 /// <item><b>Recorder</b>: 1,000 <see cref="FileAccessRecorder.Record"/> calls (memory only), then one
-/// <see cref="FileAccessRecorder.FlushAsync"/>: one statement, one new row version, as the service role.</item>
+/// <see cref="FileAccessRecorder.FlushAsync"/>: one statement, one new row version, as the service role;</item>
+/// <item><b>RecorderEightReaders</b>: the same 1,000 calls from 8 threads at once (the tally's lock shared), then one
+/// flush.</item>
 /// </list>
 /// </summary>
 [BenchmarkCategory("count 1,000 reads of one file")]
@@ -223,6 +247,19 @@ public class CountReads : Scenario
             _recorder.Record(_file);
         }
 
+        return await _recorder.FlushAsync();
+    }
+
+    [Benchmark]
+    public async Task<FileAccessFlush> RecorderEightReaders()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            for (var i = 0; i < Reads / 8; i++)
+            {
+                _recorder.Record(_file);
+            }
+        })));
         return await _recorder.FlushAsync();
     }
 
