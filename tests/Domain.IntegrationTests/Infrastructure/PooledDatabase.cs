@@ -117,8 +117,8 @@ public sealed class PooledDatabase : IAsyncLifetime
     }
 
     /// <summary>
-    /// The settings the HTTP API (tools/Domain.Api, on the aspnetcore branch) would run with through this PgBouncer: the
-    /// place for a test of the API behind a transaction pooler once it is on main.
+    /// The settings the HTTP API (tools/Domain.Api) runs with through this PgBouncer, as an operator would give them:
+    /// <c>ConnectionStrings:Domain</c> and <c>Domain:Persistence:ConnectionMode</c> (see <c>PoolerApiTests</c>).
     /// </summary>
     public IReadOnlyDictionary<string, string?> ApiSettings() => new Dictionary<string, string?>
     {
