@@ -27,7 +27,8 @@ public static class DomainWebApplicationBuilderExtensions
     /// Registers everything an endpoint needs to act for the signed-in user:
     /// <list type="bullet">
     /// <item>the data layer and the application layer (<c>AddDomainPersistence</c>, <c>AddDomainApplication</c>) over
-    /// <c>ConnectionStrings:Domain</c>;</item>
+    /// <c>ConnectionStrings:Domain</c>, with the data layer's other settings (<c>Domain:Persistence:ConnectionMode</c>,
+    /// <c>ConnectionStrings:DomainReadReplica</c>, <c>Domain:Persistence:ReadYourWritesWait</c>; docs/scale-out.md);</item>
     /// <item>authentication of Supabase access tokens (<see cref="SupabaseAuthOptions"/>, section <c>Supabase</c>), with
     /// the project's API keys where enabled (<see cref="DomainWebBuilder.AddApiKeys"/>) and room for more schemes
     /// (<see cref="DomainWebBuilder.AddCallerScheme{TOptions, THandler}"/>), and authorization
@@ -45,7 +46,7 @@ public static class DomainWebApplicationBuilderExtensions
     /// <param name="builder">The application's builder; its configuration provides the settings.</param>
     /// <param name="configureSupabase">Adjusts the Supabase settings after they are bound from configuration.</param>
     /// <exception cref="InvalidOperationException">The connection string is missing, a placeholder or unusable; the
-    /// message names <c>ConnectionStrings:Domain</c>. Invalid Supabase settings fail when the host starts
+    /// message names <c>ConnectionStrings:Domain</c>. Likewise for the data layer's other settings, each named. Invalid Supabase settings fail when the host starts
     /// (<see cref="OptionsValidationException"/>, naming each setting).</exception>
     public static DomainWebBuilder AddDomainForSupabase(this IHostApplicationBuilder builder, Action<SupabaseAuthOptions>? configureSupabase = null)
     {
@@ -64,7 +65,9 @@ public static class DomainWebApplicationBuilderExtensions
                 $"ConnectionStrings:{DomainWebOptions.ConnectionStringName} (environment variable ConnectionStrings__{DomainWebOptions.ConnectionStringName}): {ex.Message}", ex);
         }
 
-        services.AddDomainPersistence(connectionString);
+        // Read with the rest of the data layer's settings (Domain:Persistence:ConnectionMode behind PgBouncer or Supavisor,
+        // ConnectionStrings:DomainReadReplica, Domain:Persistence:ReadYourWritesWait), each checked here, naming its key.
+        services.AddDomainPersistence(configuration);
         services.AddDomainApplication(configuration);
 
         var supabase = services.AddOptions<SupabaseAuthOptions>().Bind(configuration.GetSection(SupabaseAuthOptions.SectionName)).ValidateOnStart();

@@ -129,7 +129,9 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
         var watch = Stopwatch.StartNew();
         var users = new List<BenchUser>(scale.Users);
         var start = DateTimeOffset.UtcNow.AddDays(-30);
-        await using var connection = await OwnerDataSource.OpenConnectionAsync();
+        // No command timeout: on a busy machine a COPY's completion has taken longer than Npgsql's default 30 s.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(OwnerTunedConnectionString) { CommandTimeout = 0 }.ConnectionString);
+        await connection.OpenAsync();
 
         await using (var writer = await connection.BeginBinaryImportAsync("COPY auth.users (id, email) FROM STDIN (FORMAT BINARY)"))
         {

@@ -7,13 +7,15 @@ namespace Domain.Application.Auditing;
 /// <summary>
 /// Reads the audit trail the database writes (see <c>IsAudited</c>): one row's history, or the entries the caller may
 /// see. Row-level security decides: a user reads the entries about their own rows, admins and the backend read all.
-/// Nothing here writes; nobody can.
+/// Nothing here writes; nobody can. Both reads are on a read-only context, which reads from the read replica when one is
+/// configured: the entries of a caller's own writes are in the same transactions as those writes, so read-your-writes
+/// covers them.
 /// </summary>
 public sealed class AuditTrail(RequestPipeline pipeline, TypeAdapterConfig mapping)
 {
     /// <summary>What happened to one row, newest first: who changed which columns from what to what.</summary>
     public Task<IReadOnlyList<AuditEntryDto>> HistoryAsync(Caller caller, RowHistoryRequest request, CancellationToken cancellationToken = default)
-        => pipeline.RunAsync(caller, request, async (context, r, ct) =>
+        => pipeline.ReadAsync(caller, request, async (context, r, ct) =>
         {
             var entries = context.AuditLogs.AsNoTracking().Where(a => a.TableName == r.Table && a.RowId == r.RowId);
             if (r.Before is { } before)
@@ -27,7 +29,7 @@ public sealed class AuditTrail(RequestPipeline pipeline, TypeAdapterConfig mappi
 
     /// <summary>The entries the caller may see, newest first, optionally about one owner's rows or one table.</summary>
     public Task<IReadOnlyList<AuditEntryDto>> ListAsync(Caller caller, ListAuditEntriesRequest request, CancellationToken cancellationToken = default)
-        => pipeline.RunAsync(caller, request, async (context, r, ct) =>
+        => pipeline.ReadAsync(caller, request, async (context, r, ct) =>
         {
             var entries = context.AuditLogs.AsNoTracking();
             if (r.OwnerId is { } owner)

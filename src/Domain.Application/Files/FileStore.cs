@@ -14,8 +14,10 @@ namespace Domain.Application.Files;
 /// <summary>
 /// Use cases of the StoredFile aggregate (seed 001's document operations, seed 004's <c>SupabaseFileSync</c>), each acting
 /// for one caller through <see cref="RequestPipeline"/>: the request is validated before the database is touched, and
-/// RLS decides what the caller reaches. A file or conversation the caller may not see is "not found". Removing a file's
-/// bytes is the deletion queue's work (<see cref="RequestDeletionAsync"/>).
+/// RLS decides what the caller reaches; the reads (<c>Get…</c>, <c>Find…</c>, <c>List…</c>, <see cref="OpenAsync"/>) on a
+/// read-only context, which reads from the read replica when one is configured, except <see cref="FindOrphansAsync"/>. A
+/// file or conversation the caller may not see is "not found". Removing a file's bytes is the deletion queue's work
+/// (<see cref="RequestDeletionAsync"/>).
 /// </summary>
 public sealed class FileStore(RequestPipeline pipeline, TimeProvider clock, TypeAdapterConfig mapping, FileAccessRecorder accesses)
 {
@@ -71,7 +73,7 @@ public sealed class FileStore(RequestPipeline pipeline, TimeProvider clock, Type
     /// already stored; null when there is none.
     /// </summary>
     public Task<FileDto?> FindByContentAsync(Caller caller, string sha256, CancellationToken cancellationToken = default)
-        => pipeline.RunAsync(caller, async (context, _) =>
+        => pipeline.ReadAsync(caller, async (context, _) =>
         {
             ArgumentNullException.ThrowIfNull(sha256);
             if (FileRules.Sha256Problem(sha256) is { } problem)
@@ -85,7 +87,7 @@ public sealed class FileStore(RequestPipeline pipeline, TimeProvider clock, Type
 
     /// <summary>The file whose copy at <paramref name="provider"/> has that provider's id (seed 004 names files by it); null when none the caller may see.</summary>
     public Task<FileDto?> FindByProviderFileIdAsync(Caller caller, string provider, string providerFileId, CancellationToken cancellationToken = default)
-        => pipeline.RunAsync(caller, async (context, ct) =>
+        => pipeline.ReadAsync(caller, async (context, ct) =>
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(provider);
             ArgumentException.ThrowIfNullOrWhiteSpace(providerFileId);
@@ -94,15 +96,16 @@ public sealed class FileStore(RequestPipeline pipeline, TimeProvider clock, Type
 
     /// <summary>The file; null when it does not exist or the caller may not see it. Not counted as an access (see <see cref="OpenAsync"/>).</summary>
     public Task<FileDto?> GetAsync(Caller caller, Guid fileId, CancellationToken cancellationToken = default)
-        => pipeline.RunAsync(caller, async (context, _) => (await context.FindFileAsync(fileId))?.Adapt<FileDto>(mapping), cancellationToken);
+        => pipeline.ReadAsync(caller, async (context, _) => (await context.FindFileAsync(fileId))?.Adapt<FileDto>(mapping), cancellationToken);
 
     /// <summary>
     /// The file, for a caller about to read its bytes: the access is counted. Counting costs the caller no database
-    /// work: <see cref="FileAccessRecorder"/> coalesces accesses in memory and writes them in one statement per flush.
+    /// work: <see cref="FileAccessRecorder"/> coalesces accesses in memory and writes them, on the primary, in one statement
+    /// per flush; the read itself is a read-only one.
     /// </summary>
     /// <exception cref="NotFoundException">No such file, or not the caller's.</exception>
     public Task<FileDto> OpenAsync(Caller caller, Guid fileId, CancellationToken cancellationToken = default)
-        => pipeline.RunAsync(caller, async (context, _) =>
+        => pipeline.ReadAsync(caller, async (context, _) =>
         {
             var file = await context.FindFileAsync(fileId) ?? throw new NotFoundException(nameof(StoredFile), fileId);
             if (file.IsAvailable)
@@ -119,7 +122,7 @@ public sealed class FileStore(RequestPipeline pipeline, TimeProvider clock, Type
     /// through every one RLS shows them.
     /// </summary>
     public Task<IReadOnlyList<FileDto>> ListAsync(Caller caller, ListFilesRequest request, CancellationToken cancellationToken = default)
-        => pipeline.RunAsync(caller, request, async (context, r, ct) =>
+        => pipeline.ReadAsync(caller, request, async (context, r, ct) =>
         {
             var page = await context.FilePageAsync(
                 caller.UserId, r.PageSize, r.Status, r.FileType, r.IncludeDeleted, r.After is { } after ? (after.CreatedAt, after.Id) : null, ct);
@@ -129,7 +132,7 @@ public sealed class FileStore(RequestPipeline pipeline, TimeProvider clock, Type
     /// <summary>The copies of the file at providers, oldest first.</summary>
     /// <exception cref="NotFoundException">No such file, or not the caller's.</exception>
     public Task<IReadOnlyList<ProviderUploadDto>> GetProviderUploadsAsync(Caller caller, Guid fileId, CancellationToken cancellationToken = default)
-        => pipeline.RunAsync(caller, async (context, ct) =>
+        => pipeline.ReadAsync(caller, async (context, ct) =>
         {
             var uploads = await context.ProviderUploadsOfAsync(fileId, ct);
             if (uploads.Count == 0 && await context.FindFileAsync(fileId) is null)
@@ -273,7 +276,7 @@ public sealed class FileStore(RequestPipeline pipeline, TimeProvider clock, Type
     /// <summary>The files attached to the conversation, in the order they were attached: the files the conversation knows.</summary>
     /// <exception cref="NotFoundException">No such conversation, or not the caller's.</exception>
     public Task<IReadOnlyList<AttachedFileDto>> ListConversationFilesAsync(Caller caller, Guid conversationId, CancellationToken cancellationToken = default)
-        => pipeline.RunAsync(caller, async (context, ct) =>
+        => pipeline.ReadAsync(caller, async (context, ct) =>
         {
             var attached = await context.ConversationFilesAsync(conversationId, ct);
             if (attached.Count == 0 && !await context.Conversations.AnyAsync(c => c.Id == conversationId, ct))
@@ -286,7 +289,9 @@ public sealed class FileStore(RequestPipeline pipeline, TimeProvider clock, Type
 
     /// <summary>
     /// The orphans the caller may see (seed 004's <c>identify_orphaned_files</c>; see <see cref="FileOrphansDto"/>): a
-    /// user their own, the service role (<c>domain files orphans</c>) everyone's.
+    /// user their own, the service role (<c>domain files orphans</c>) everyone's. Read from the primary, never a replica:
+    /// what it reports is what an operator deletes, and a standby that has not yet replayed another writer's attachment
+    /// or access would report a file in use as an orphan.
     /// </summary>
     public Task<FileOrphansDto> FindOrphansAsync(Caller caller, FindOrphansRequest request, CancellationToken cancellationToken = default)
         => pipeline.RunAsync(caller, request, async (context, r, ct) =>

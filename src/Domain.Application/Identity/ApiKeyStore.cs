@@ -11,7 +11,9 @@ namespace Domain.Application.Identity;
 /// <summary>
 /// API keys: issued with their secret shown once (only its SHA-256 hash and a display prefix are stored), listed,
 /// revoked for good, and verified. Issuing, listing and revoking act for a caller under row-level security (a user
-/// manages their own keys, the backend anyone's); verification needs no caller.
+/// manages their own keys, the backend anyone's); verification needs no caller. Listing reads on a read-only context (the
+/// read replica when one is configured); verification always reads the primary, so that a key revoked a moment ago, by
+/// any writer, is refused at once.
 /// </summary>
 public sealed class ApiKeyStore(RequestPipeline pipeline, DomainDbContextFactory contexts, TimeProvider clock, TypeAdapterConfig mapping)
 {
@@ -34,7 +36,7 @@ public sealed class ApiKeyStore(RequestPipeline pipeline, DomainDbContextFactory
 
     /// <summary>Keys newest first: the caller's own, or (admins and the backend) those of <see cref="ListApiKeysRequest.UserId"/> or of everyone.</summary>
     public Task<IReadOnlyList<ApiKeyDto>> ListAsync(Caller caller, ListApiKeysRequest request, CancellationToken cancellationToken = default)
-        => pipeline.RunAsync(caller, request, async (context, r, ct) =>
+        => pipeline.ReadAsync(caller, request, async (context, r, ct) =>
         {
             var keys = context.ApiKeys.AsNoTracking();
             if (r.UserId is { } userId)

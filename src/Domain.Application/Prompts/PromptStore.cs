@@ -15,7 +15,9 @@ namespace Domain.Application.Prompts;
 /// backend write them (a signed-in user's write is refused by the database: <see cref="RlsViolationException"/>), anon
 /// reads nothing. Two writers of one prompt at once: the first to commit wins, the other gets
 /// <see cref="ConcurrencyConflictException"/> (retryable); a prompt never has two active versions, and once it has
-/// one, never none.
+/// one, never none. The lists (<see cref="ListAsync"/>, <see cref="ListVersionsAsync"/>) read on a read-only context (the
+/// read replica when one is configured); the active prompt comes from <see cref="ActivePromptCache"/>, which reads the
+/// primary, so that the catalog version it checks and the content it caches come from the same server.
 /// </summary>
 public sealed class PromptStore(RequestPipeline pipeline, TimeProvider clock, TypeAdapterConfig mapping, ActivePromptCache cache)
 {
@@ -90,7 +92,7 @@ public sealed class PromptStore(RequestPipeline pipeline, TimeProvider clock, Ty
 
     /// <summary>Every prompt the caller may read (every one, for a signed-in caller), by tool and provider.</summary>
     public Task<IReadOnlyList<PromptDto>> ListAsync(Caller caller, CancellationToken cancellationToken = default)
-        => pipeline.RunAsync(caller, async (context, ct) =>
+        => pipeline.ReadAsync(caller, async (context, ct) =>
         {
             var prompts = await context.SystemPrompts.AsNoTracking().OrderBy(p => p.ToolName).ThenBy(p => p.Provider).ToListAsync(ct);
             return (IReadOnlyList<PromptDto>)prompts.Adapt<List<PromptDto>>(mapping);
@@ -103,7 +105,7 @@ public sealed class PromptStore(RequestPipeline pipeline, TimeProvider clock, Ty
     /// <exception cref="NotFoundException">The prompt does not exist (or the caller is anon).</exception>
     public Task<IReadOnlyList<PromptVersionSummaryDto>> ListVersionsAsync(
         Caller caller, PromptVersionsRequest request, CancellationToken cancellationToken = default)
-        => pipeline.RunAsync(caller, request, async (context, r, ct) =>
+        => pipeline.ReadAsync(caller, request, async (context, r, ct) =>
         {
             var prompt = await context.SystemPrompts.AsNoTracking().SingleOrDefaultAsync(p => p.ToolName == r.ToolName && p.Provider == r.Provider, ct)
                 ?? throw new NotFoundException(nameof(SystemPrompt), $"{r.ToolName}/{r.Provider}");

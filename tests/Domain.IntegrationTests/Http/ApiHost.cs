@@ -43,10 +43,21 @@ public sealed class ApiHost : WebApplicationFactory<DomainApi>
         Action<Dictionary<string, string?>>? adjust = null,
         bool fakeClock = false,
         Action<IServiceCollection>? services = null)
+        => Create(new Dictionary<string, string?> { ["ConnectionStrings:Domain"] = database.AppConnectionString }, jwks, adjust, fakeClock, services);
+
+    /// <summary>
+    /// The same over the database <paramref name="databaseSettings"/> name (<c>ConnectionStrings:Domain</c> and any
+    /// <c>Domain:Persistence</c> setting; for example <see cref="PooledDatabase.ApiSettings"/>, through PgBouncer).
+    /// </summary>
+    public static ApiHost Create(
+        IReadOnlyDictionary<string, string?> databaseSettings,
+        LocalJwksServer jwks,
+        Action<Dictionary<string, string?>>? adjust = null,
+        bool fakeClock = false,
+        Action<IServiceCollection>? services = null)
     {
-        var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
+        var settings = new Dictionary<string, string?>(databaseSettings, StringComparer.Ordinal)
         {
-            ["ConnectionStrings:Domain"] = database.AppConnectionString,
             ["Supabase:Url"] = jwks.ProjectUrl,
             ["Supabase:JwtSecret"] = Secret,
             ["Domain:UsageRecorder:Linger"] = "00:00:00.010",

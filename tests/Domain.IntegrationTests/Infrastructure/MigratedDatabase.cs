@@ -70,12 +70,7 @@ public sealed class MigratedDatabase : IAsyncLifetime
     /// The audit trail refuses TRUNCATE to everyone and records it on audited tables, so the reset runs with triggers off
     /// (<c>session_replication_role = replica</c>, a superuser's setting, for this connection only).
     /// </summary>
-    public async Task ResetAsync()
-    {
-        await using var connection = new NpgsqlConnection(AdminConnectionString);
-        await connection.OpenAsync();
-        await _respawner!.ResetWithTriggersOffAsync(connection);
-    }
+    public Task ResetAsync() => DataReset.RespawnAsync(_respawner!, AdminConnectionString);
 
     /// <summary>A context acting for <paramref name="claims"/> from the shared factory.</summary>
     public DomainDbContext ContextFor(RlsClaims claims) => Contexts.For(claims);

@@ -117,8 +117,8 @@ public sealed class PooledDatabase : IAsyncLifetime
     }
 
     /// <summary>
-    /// The settings the HTTP API (tools/Domain.Api, on the aspnetcore branch) would run with through this PgBouncer: the
-    /// place for a test of the API behind a transaction pooler once it is on main.
+    /// The settings the HTTP API (tools/Domain.Api) runs with through this PgBouncer, as an operator would give them:
+    /// <c>ConnectionStrings:Domain</c> and <c>Domain:Persistence:ConnectionMode</c> (see <c>PoolerApiTests</c>).
     /// </summary>
     public IReadOnlyDictionary<string, string?> ApiSettings() => new Dictionary<string, string?>
     {
@@ -126,13 +126,8 @@ public sealed class PooledDatabase : IAsyncLifetime
         [$"{DomainPersistenceOptions.SectionName}:{nameof(DomainPersistenceOptions.ConnectionMode)}"] = nameof(DomainConnectionMode.TransactionPooler),
     };
 
-    /// <summary>Empties every table of <c>public</c> and <c>auth</c>; the migration history stays.</summary>
-    public async Task ResetAsync()
-    {
-        await using var connection = new NpgsqlConnection(AdminConnectionString);
-        await connection.OpenAsync();
-        await _respawner!.ResetWithTriggersOffAsync(connection);
-    }
+    /// <summary>Empties every table of <c>public</c> and <c>auth</c> (audit trail included); the migration history stays.</summary>
+    public Task ResetAsync() => DataReset.RespawnAsync(_respawner!, AdminConnectionString);
 
     /// <summary>Creates a user in <c>auth.users</c>, as Supabase Auth would, and returns their id.</summary>
     public async Task<Guid> CreateUserAsync()

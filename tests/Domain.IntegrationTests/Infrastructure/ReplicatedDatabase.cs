@@ -99,11 +99,7 @@ public sealed class ReplicatedDatabase : IAsyncLifetime
     public async Task ResetAsync()
     {
         await ResumeReplayAsync();
-        await using (var connection = new NpgsqlConnection(PrimaryAdminConnectionString))
-        {
-            await connection.OpenAsync();
-            await _respawner!.ResetWithTriggersOffAsync(connection);
-        }
+        await DataReset.RespawnAsync(_respawner!, PrimaryAdminConnectionString);
 
         await CaughtUpAsync();
     }

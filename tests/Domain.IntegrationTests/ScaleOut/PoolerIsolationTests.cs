@@ -14,8 +14,7 @@ namespace Domain.IntegrationTests.ScaleOut;
 /// Many callers of different identities at once, through PgBouncer in transaction mode with two server sessions, on
 /// every path that writes or reads: stores (SaveChanges, the one-statement appends, keyset pages), EF queries without a
 /// user filter, SaveChanges through the aggregate. Each caller must see and write only its own rows, although every
-/// server session serves many callers one transaction after another. (Through the HTTP API: tools/Domain.Api is on the
-/// aspnetcore branch; <see cref="PooledDatabase.ApiSettings"/> is what its host would be given here.)
+/// server session serves many callers one transaction after another. Through the HTTP API: <see cref="PoolerApiTests"/>.
 /// </summary>
 [Collection(PooledCollection.Name)]
 public sealed class PoolerIsolationTests(PooledDatabase database) : IAsyncLifetime

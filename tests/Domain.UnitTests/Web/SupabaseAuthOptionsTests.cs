@@ -1,5 +1,6 @@
 using Domain.AspNetCore;
 using Domain.AspNetCore.Authentication;
+using Domain.Persistence;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -61,6 +62,35 @@ public sealed class SupabaseAuthOptionsTests
 
         Assert.StartsWith("ConnectionStrings:Domain", ex.Message, StringComparison.Ordinal);
         Assert.Contains(expected == "is not set" ? "No database connection string" : expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheDataLayersOwnSettings_AreReadFromConfiguration()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration["ConnectionStrings:Domain"] = Connection;
+        builder.Configuration["ConnectionStrings:DomainReadReplica"] = Connection.Replace("127.0.0.1", "127.0.0.2", StringComparison.Ordinal);
+        builder.Configuration["Domain:Persistence:ConnectionMode"] = "TransactionPooler";
+        builder.Configuration["Domain:Persistence:ReadYourWritesWait"] = "00:00:00.250";
+
+        builder.AddDomainForSupabase();
+        var options = builder.Services.BuildServiceProvider().GetRequiredService<DomainPersistenceOptions>();
+
+        Assert.Equal(DomainConnectionMode.TransactionPooler, options.ConnectionMode);
+        Assert.Contains("127.0.0.2", options.ReadReplicaConnectionString, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), options.ReadYourWritesWait);
+    }
+
+    [Fact]
+    public void AnUnreadableConnectionMode_FailsAtRegistration_NamingIt()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration["ConnectionStrings:Domain"] = Connection;
+        builder.Configuration["Domain:Persistence:ConnectionMode"] = "pgbouncer";
+
+        var ex = Assert.Throws<InvalidOperationException>(() => builder.AddDomainForSupabase());
+
+        Assert.StartsWith("Domain:Persistence:ConnectionMode", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
