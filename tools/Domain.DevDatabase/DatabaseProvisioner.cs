@@ -38,8 +38,6 @@ public static class DatabaseProvisioner
         return ProvisionAsync(server, ownsServer: false, options, cancellationToken);
     }
 
-    private static readonly SemaphoreSlim ClusterWideChanges = new(1, 1);
-
     private static async Task<ProvisionedDatabase> ProvisionAsync(
         DatabaseServer server, bool ownsServer, ProvisionOptions options, CancellationToken ct)
     {
@@ -50,11 +48,8 @@ public static class DatabaseProvisioner
         observer?.DatabaseReady(database);
         var owner = database.OwnerConnectionString;
 
-        // Roles and their memberships belong to the whole cluster, and the migrations and the login role create and
-        // grant them; the run lock is per database, so databases of one cluster provisioned at once (the tests'
-        // fixtures) would race on them (23505 on pg_auth_members). One at a time per process.
-        await ClusterWideChanges.WaitAsync(ct);
-        try
+        // The migrations and the login role create and grant roles, which belong to the whole cluster.
+        using (await ClusterWideChanges.EnterAsync(ct))
         {
             if (options.ApplyMigrations)
             {
@@ -73,10 +68,6 @@ public static class DatabaseProvisioner
             {
                 observer?.LoginRoleSkipped();
             }
-        }
-        finally
-        {
-            ClusterWideChanges.Release();
         }
 
         if (options.SeedDemoData)

@@ -1,3 +1,4 @@
+using Domain.DevDatabase;
 using System.Text.RegularExpressions;
 using Domain.Application;
 using Domain.Application.Identity;
@@ -83,7 +84,10 @@ public sealed partial class IdentityCliTests
     private static async Task MigrateAsync(string connection)
     {
         await using var context = MigrationsDbContextFactory.Create(connection);
-        await context.GetService<IMigrator>().MigrateAsync();
+        using (await ClusterWideChanges.EnterAsync())
+        {
+            await context.GetService<IMigrator>().MigrateAsync();
+        }
     }
 
     [GeneratedRegex(@"^secret\s+(dk_[A-Za-z0-9_-]{43})\s*$", RegexOptions.Multiline)]

@@ -174,6 +174,9 @@ public sealed class SupabaseAuthTests : IAsyncLifetime
     private async Task MigrateAsync(string? target)
     {
         await using var context = MigrationsDbContextFactory.Create(_database.ConnectionAs(Migrator, Migrator));
-        await context.GetService<IMigrator>().MigrateAsync(target);
+        using (await ClusterWideChanges.EnterAsync())
+        {
+            await context.GetService<IMigrator>().MigrateAsync(target);
+        }
     }
 }

@@ -231,7 +231,10 @@ public sealed class MigrationRoundTripTests
     private static async Task MigrateAsync(string connection, string? target)
     {
         await using var context = MigrationsDbContextFactory.Create(connection);
-        await context.GetService<IMigrator>().MigrateAsync(target);
+        using (await ClusterWideChanges.EnterAsync())
+        {
+            await context.GetService<IMigrator>().MigrateAsync(target);
+        }
     }
 
 

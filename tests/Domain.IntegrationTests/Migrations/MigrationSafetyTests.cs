@@ -1,3 +1,4 @@
+using Domain.DevDatabase;
 using Domain.Cli.MigrationInspection;
 using Domain.IntegrationTests.Infrastructure;
 using Domain.Persistence;
@@ -17,6 +18,7 @@ public sealed class MigrationSafetyTests
         await using var database = await ScratchDatabase.CreateAsync("mig_race");
         var connection = database.ConnectionString;
         using var start = new Barrier(2);
+        using var otherDatabasesWait = await ClusterWideChanges.EnterAsync();
         var runs = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
         {
             await using var context = MigrationsDbContextFactory.Create(connection);
