@@ -1,7 +1,7 @@
-using Domain.DevDatabase;
 using System.Text.RegularExpressions;
 using Domain.Application;
 using Domain.Application.Identity;
+using Domain.DevDatabase;
 using Domain.IntegrationTests.Infrastructure;
 using Domain.IntegrationTests.Migrations;
 using Domain.Persistence;

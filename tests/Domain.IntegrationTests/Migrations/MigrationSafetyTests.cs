@@ -1,5 +1,5 @@
-using Domain.DevDatabase;
 using Domain.Cli.MigrationInspection;
+using Domain.DevDatabase;
 using Domain.IntegrationTests.Infrastructure;
 using Domain.Persistence;
 using Domain.Persistence.MigrationSafety;
