@@ -13,6 +13,7 @@ var root = new RootCommand("The domain data layer's tool: a local PostgreSQL, mi
     RollbackCommand.Create(),
     LintCommand.Create(),
     ConversationsCommand.Create(),
+    ErdCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();
