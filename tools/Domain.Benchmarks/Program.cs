@@ -82,7 +82,7 @@ static Type[] Scenarios(string? filter, bool quick)
     Type[] all =
     [
         typeof(ReadById), typeof(KeysetPage), typeof(PolicyOnlyPage), typeof(LoadAggregate), typeof(AddRevision), typeof(AppendHundred), typeof(SummaryView), typeof(Ingest),
-        typeof(IngestThroughRecorder), typeof(IngestAlternatives), typeof(RecordOne),
+        typeof(IngestThroughRecorder), typeof(IngestAlternatives), typeof(RecordOne), typeof(ApiReadById),
     ];
     return [.. all.Where(t => filter is null
         ? !(quick && t == typeof(IngestAlternatives))

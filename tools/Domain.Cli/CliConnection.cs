@@ -14,25 +14,10 @@ namespace Domain.Cli;
 internal static class CliConnection
 {
     /// <summary>The database the local cluster keeps the model in.</summary>
-    public const string LocalDatabase = "domain";
-
-    /// <summary>The repository root: the nearest folder up from the current one that holds Domain.sln.</summary>
-    public static string RepositoryRoot()
-    {
-        var start = Directory.GetCurrentDirectory();
-        for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Domain.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        return start;
-    }
+    public const string LocalDatabase = LocalDevDatabase.DatabaseName;
 
     /// <summary>The local cluster's data directory.</summary>
-    public static string LocalDataDirectory() => Path.Combine(RepositoryRoot(), ".data", "pg");
+    public static string LocalDataDirectory() => LocalDevDatabase.DataDirectory();
 
     /// <summary>The database as it is (the server found or started, the local cluster's database created): nothing else.</summary>
     public static Task<ProvisionedDatabase> OpenAsync(ParseResult parseResult, CancellationToken ct)
@@ -47,7 +32,7 @@ internal static class CliConnection
         IDatabaseServerSource[] servers =
         [
             new ConnectionStringSource(Configured(parseResult), DescribeConfiguredSource(parseResult)),
-            LocalClusterSource.Persistent(LocalDataDirectory(), localPort, LocalDatabase),
+            LocalDevDatabase.Source(localPort),
         ];
         return DatabaseProvisioner.ProvisionAsync(servers, options, ct);
     }

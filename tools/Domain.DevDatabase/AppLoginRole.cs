@@ -64,6 +64,31 @@ public static class AppLoginRole
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// Lets the login role read the migration history (<c>USAGE</c> on <c>domain_ops</c>, <c>SELECT</c> on its
+    /// <c>__EFMigrationsHistory</c>), so that a health check can tell whether every migration is applied; nothing else
+    /// of <c>domain_ops</c>. Does nothing on a database without the history. Run as the schema owner on the migrated database.
+    /// </summary>
+    public static async Task AllowReadingMigrationHistoryAsync(string ownerConnectionString, CancellationToken ct = default)
+    {
+        ConnectionStrings.EnsureUsable(ownerConnectionString);
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(GrantHistorySql, connection);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static readonly string GrantHistorySql = $"""
+        DO $grant$
+        BEGIN
+            IF to_regclass('{DatabaseSchemas.Operations}."{DatabaseSchemas.MigrationsHistoryTable}"') IS NOT NULL THEN
+                GRANT USAGE ON SCHEMA {DatabaseSchemas.Operations} TO {Name};
+                GRANT SELECT ON {DatabaseSchemas.Operations}."{DatabaseSchemas.MigrationsHistoryTable}" TO {Name};
+            END IF;
+        END
+        $grant$
+        """;
+
     /// <summary>The same server and database as <paramref name="adminConnectionString"/>, logged in as <see cref="Name"/>.</summary>
     public static string ConnectionStringFor(string adminConnectionString)
     {

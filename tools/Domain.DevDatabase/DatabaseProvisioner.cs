@@ -57,6 +57,7 @@ public static class DatabaseProvisioner
         if (options.LoginRole == LoginRoleSetup.Ensure || (options.LoginRole == LoginRoleSetup.EnsureIfSuperuser && database.OwnerIsSuperuser))
         {
             await AppLoginRole.EnsureAsync(owner, ct);
+            await AppLoginRole.AllowReadingMigrationHistoryAsync(owner, ct);
             database.AppConnectionString = AppLoginRole.ConnectionStringFor(owner);
             observer?.LoginRoleReady(database.AppConnectionString);
         }

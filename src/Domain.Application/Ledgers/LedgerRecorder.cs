@@ -63,6 +63,22 @@ internal sealed class LedgerRecorder<TRecord> : IAsyncDisposable, IDisposable
         Stopped,
     }
 
+    /// <summary>The recorder's state, how many accepted records are not committed, and the last write failure.</summary>
+    public RecorderStatus Status
+    {
+        get
+        {
+            var state = CurrentState switch
+            {
+                State.NotStarted => RecorderState.NotStarted,
+                State.Running => RecorderState.Running,
+                State.Stopping => RecorderState.Stopping,
+                _ => RecorderState.Stopped,
+            };
+            return new RecorderStatus(state, _buffer.Accepted - _flushes.Committed, _flushes.LastFailure);
+        }
+    }
+
     /// <summary>Accepts <paramref name="record"/>: synchronously when there is room, otherwise once there is.</summary>
     /// <exception cref="InvalidOperationException">The recorder is stopping or stopped (in the returned task).</exception>
     public ValueTask RecordAsync(TRecord record, CancellationToken cancellationToken = default)

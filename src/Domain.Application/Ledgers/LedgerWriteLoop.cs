@@ -1,3 +1,4 @@
+using Domain.Application.Telemetry;
 using Domain.Persistence.Errors;
 using Domain.Persistence.Ledgers;
 using Microsoft.Extensions.Logging;
@@ -89,9 +90,11 @@ internal sealed class LedgerWriteLoop<TRecord>
         while (true)
         {
             var attempt = _flushes.StartAttempt();
+            using var activity = ApplicationTelemetry.StartLedgerBatch(_ledger.Table, batch.Count, failures + 1);
             try
             {
                 var result = await _writer.AppendAsync(batch, someMayBeStored: failures > 0, abandon);
+                ApplicationTelemetry.LedgerBatchCommitted(activity, _ledger.Table, batch.Count);
                 if (failures == 0 && result.AlreadyStored > 0)
                 {
                     _logger.AlreadyStored(_ledger.Table, result.AlreadyStored, batch.Count, _ledger.IdOf(batch[0]));
@@ -109,7 +112,9 @@ internal sealed class LedgerWriteLoop<TRecord>
                 failures++;
                 var delay = _backoff.DelayAfter(failures);
                 var firstId = _ledger.IdOf(batch[0]);
-                if (DatabaseErrorTranslator.IsTransient(ex))
+                var transient = DatabaseErrorTranslator.IsTransient(ex);
+                ApplicationTelemetry.LedgerBatchFailed(activity, _ledger.Table, transient, ex);
+                if (transient)
                 {
                     _flushes.Failed(ex);
                     _logger.TransientFailure(ex, _ledger.Table, batch.Count, firstId, failures, delay);

@@ -60,6 +60,12 @@ public sealed class UsageRecorder : IHostedService, IAsyncDisposable, IDisposabl
     }
 
     /// <summary>
+    /// Whether the recorder runs, how many accepted records are not committed yet, and the last write failure (null
+    /// once a later attempt committed): what a health check reports.
+    /// </summary>
+    public RecorderStatus Status => _recorder.Status;
+
+    /// <summary>
     /// Accepts <paramref name="record"/> for writing. Completes synchronously when the buffer has room, which is all
     /// the caller pays; when it is full, waits for room (it never drops a record). Accepted records are written in
     /// the order they were accepted.

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using Domain.Persistence.Commands;
+using Domain.Persistence.Telemetry;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -64,6 +65,7 @@ internal static class ClaimsStatement
     /// <summary>Runs the statement on its own inside <paramref name="transaction"/>.</summary>
     public static void Apply(DbConnection connection, DbTransaction transaction, RlsClaims claims)
     {
+        using var activity = PersistenceTelemetry.StartClaimsInTransaction(claims);
         using var command = CreateCommand(connection, transaction, claims);
         try
         {
@@ -79,6 +81,7 @@ internal static class ClaimsStatement
     /// <inheritdoc cref="Apply"/>
     public static async Task ApplyAsync(DbConnection connection, DbTransaction transaction, RlsClaims claims, CancellationToken cancellationToken)
     {
+        using var activity = PersistenceTelemetry.StartClaimsInTransaction(claims);
         await using var command = CreateCommand(connection, transaction, claims);
         try
         {
@@ -107,6 +110,7 @@ internal static class ClaimsStatement
 
         command.CommandText = PrependedPrefix + command.CommandText;
         AddParameters(command.Parameters, claims);
+        PersistenceTelemetry.ClaimsPrepended(claims);
     }
 
     /// <summary>

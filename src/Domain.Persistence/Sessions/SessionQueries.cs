@@ -45,7 +45,7 @@ public static class SessionQueries
     /// row is repeated as in a join), every table read under its own RLS policies. EF's split queries need a round trip
     /// per collection (dotnet/efcore#10878); this needs one.
     /// </summary>
-    private const string SnapshotSql = """
+    internal const string SnapshotSql = """
         SELECT json_build_object(
             'id', s.id, 'user_id', s.user_id, 'title', s.title, 'description', s.description, 'status', s.status,
             'current_ir', s.current_ir::text, 'metadata', s.metadata::text, 'last_revision_number', s.last_revision_number,

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Domain.AspNetCore.Telemetry;
+using Domain.IntegrationTests.Infrastructure;
+using Domain.Persistence.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Domain.IntegrationTests.Http;
+
+/// <summary>
+/// What <c>AddDomainForSupabase</c> registers with OpenTelemetry reaches an exporter: Npgsql's spans and the layer's
+/// own (the claims statement of a transaction), and the layer's metrics (claims statements, verified tokens).
+/// </summary>
+public sealed class TelemetryTests(MigratedDatabase database) : ApiTest(database)
+{
+    private readonly List<Activity> _spans = [];
+    private readonly List<Metric> _metrics = [];
+
+    protected override ApiHost CreateApi() => ApiHost.Create(Database, Jwks, services: services => services.AddOpenTelemetry()
+        .WithTracing(tracing => tracing.AddInMemoryExporter(_spans))
+        .WithMetrics(metrics => metrics.AddInMemoryExporter(_metrics)));
+
+    [Fact]
+    public async Task ARequestThatWrites_LeavesNpgsqlSpans_TheClaimsSpan_AndTheLayersMetrics()
+    {
+        var alice = await Database.CreateUserAsync();
+
+        var created = await ClientFor(alice).PostAsJsonAsync("/sessions", new { title = "traced" });
+        Api.Services.GetRequiredService<TracerProvider>().ForceFlush();
+        Api.Services.GetRequiredService<MeterProvider>().ForceFlush();
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Contains(_spans, s => s.Source.Name == "Npgsql");
+        Assert.Contains(_spans, s => s.Source.Name == PersistenceTelemetry.ActivitySourceName
+            && s.OperationName == PersistenceTelemetry.ClaimsActivityName && Equals(s.GetTagItem("db.role"), "authenticated"));
+        Assert.Contains(_metrics, m => m.MeterName == PersistenceTelemetry.MeterName && m.Name == PersistenceTelemetry.ClaimsStatementsInstrument);
+        Assert.Contains(_metrics, m => m.MeterName == DomainWebTelemetry.MeterName && m.Name == DomainWebTelemetry.TokensInstrument);
+    }
+}
