@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Domain.Cli.Erd;
+using Domain.DevDatabase;
 using Domain.Persistence;
 
 namespace Domain.Cli.Commands;
@@ -18,7 +19,7 @@ internal static class ErdCommand
     {
         // The model needs no database: the connection string is parsed, never opened.
         using var context = MigrationsDbContextFactory.Create("Host=localhost;Database=erd;Username=erd");
-        var path = Path.Combine(CliConnection.RepositoryRoot(), ErdWriter.RelativePath);
+        var path = Path.Combine(LocalDevDatabase.RepositoryRoot(), ErdWriter.RelativePath);
         await File.WriteAllTextAsync(path, ErdWriter.Write(context.Model), ct);
         CliOutput.Field("erd", $"wrote {path}");
         return 0;
