@@ -14,6 +14,7 @@ var root = new RootCommand("The domain data layer's tool: a local PostgreSQL, mi
     LintCommand.Create(),
     ConversationsCommand.Create(),
     ErdCommand.Create(),
+    FreezeCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();
