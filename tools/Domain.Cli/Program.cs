@@ -15,6 +15,7 @@ var root = new RootCommand("The domain data layer's tool: a local PostgreSQL, mi
     ConversationsCommand.Create(),
     ErdCommand.Create(),
     FreezeCommand.Create(),
+    ScaffoldCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();
