@@ -7,7 +7,7 @@ internal static class ApplicationTemplates
 
     public static string Contracts(EntitySpec e)
     {
-        var fields = string.Join(", ", e.Fields.Select(f => $"{f.ClrType} {f.Property}"));
+        var fields = e.Fields.Select(f => $"{f.ClrType} {f.Property}").ToList();
         var code = new Code()
             .Line($"namespace {Namespace(e)};")
             .Line()
@@ -28,25 +28,25 @@ internal static class ApplicationTemplates
         {
             case EntityShape.Ledger:
                 code.Line($"/// <summary>Input to record a {e.Words} for the user <see cref=\"UserId\"/> (the backend appends records).</summary>")
-                    .Line($"public sealed record {e.CreateRequest}(Guid UserId, {fields}) : {e.FieldsInterface};");
+                    .Call($"public sealed record {e.CreateRequest}", ["Guid UserId", .. fields], $" : {e.FieldsInterface};", 0);
                 break;
             case EntityShape.Child:
                 code.Line($"/// <summary>Input to add a {e.Words} to a {Naming.Words(e.Root!.Name)}.</summary>")
-                    .Line($"public sealed record {e.CreateRequest}({fields}) : {e.FieldsInterface};");
+                    .Call($"public sealed record {e.CreateRequest}", fields, $" : {e.FieldsInterface};", 0);
                 break;
             default:
                 code.Line($"/// <summary>Input to create a {e.Words}.</summary>")
-                    .Line($"public sealed record {e.CreateRequest}({fields}) : {e.FieldsInterface};")
+                    .Call($"public sealed record {e.CreateRequest}", fields, $" : {e.FieldsInterface};", 0)
                     .Line()
                     .Line($"/// <summary>Input to replace a {e.Words}'s fields.</summary>")
-                    .Line($"public sealed record {e.UpdateRequest}({fields}) : {e.FieldsInterface};");
+                    .Call($"public sealed record {e.UpdateRequest}", fields, $" : {e.FieldsInterface};", 0);
                 break;
         }
 
         var order = e.IsChild ? "oldest" : "newest";
-        var dto = string.Join(", ", (IEnumerable<string>)[
+        List<string> dto = [
             "Guid Id", .. e.IsOwned && !e.IsChild ? ["Guid UserId"] : Array.Empty<string>(), .. e.IsChild ? [$"Guid {e.RootKey}"] : Array.Empty<string>(),
-            .. e.Fields.Select(f => $"{f.ClrType} {f.Property}"), "DateTimeOffset CreatedAt", .. e.HasUpdatedAt ? ["DateTimeOffset UpdatedAt"] : Array.Empty<string>()]);
+            .. e.Fields.Select(f => $"{f.ClrType} {f.Property}"), "DateTimeOffset CreatedAt", .. e.HasUpdatedAt ? ["DateTimeOffset UpdatedAt"] : Array.Empty<string>()];
         return code.Line()
             .Line($"/// <summary>Where a page of {Naming.Words(e.Collection)} starts: after the one with this creation time and id (the last of the previous page).</summary>")
             .Line($"public sealed record {e.Cursor}(DateTimeOffset CreatedAt, Guid Id);")
@@ -62,7 +62,7 @@ internal static class ApplicationTemplates
             .Line("}")
             .Line()
             .Line($"/// <summary>A {e.Words} as callers see it.</summary>")
-            .Line($"public sealed record {e.DtoName}({dto});")
+            .Call($"public sealed record {e.DtoName}", dto, ";", 0)
             .ToString();
     }
 

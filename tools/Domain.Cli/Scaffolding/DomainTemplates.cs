@@ -69,7 +69,7 @@ internal static class DomainTemplates
                 EntityShape.Ledger => $"/// <summary>A new record for <paramref name=\"userId\"/>.</summary>",
                 _ => $"/// <summary>A new {e.Words} owned by <paramref name=\"userId\"/>.</summary>",
             }, 1)
-            .Line($"public static {e.Name} {factory}({owner}{Join(parameters, ", ")}DateTimeOffset now, Guid? id = null)", 1)
+            .Call($"public static {e.Name} {factory}", [.. e.IsOwned ? ["Guid userId"] : Array.Empty<string>(), .. Bare(parameters), "DateTimeOffset now", "Guid? id = null"], string.Empty, 1)
             .Line("{", 1)
             .Line($"var {variable} = new {e.Name}", 2)
             .Line("{", 2)
@@ -96,7 +96,7 @@ internal static class DomainTemplates
         code.Line("};", 2);
         if (e.HasUpdate && e.Fields.Count > 0)
         {
-            code.Line($"{variable}.Change({string.Join(", ", e.Fields.Select(f => f.Parameter))});", 2);
+            code.Call($"{variable}.Change", [.. e.Fields.Select(f => f.Parameter)], ";", 2);
         }
 
         code.Line($"return {variable};", 2).Line("}", 1);
@@ -104,7 +104,7 @@ internal static class DomainTemplates
         {
             code.Line()
                 .Line("/// <summary>Replaces every field, each checked as on creation.</summary>", 1)
-                .Line($"public void Change({string.Join(", ", parameters.Select(p => p.TrimEnd(',', ' ')))})", 1)
+                .Call("public void Change", Bare(parameters), string.Empty, 1)
                 .Line("{", 1);
             foreach (var field in e.Fields)
             {
@@ -136,7 +136,7 @@ internal static class DomainTemplates
             .Line($"public sealed class {e.Name}")
             .Line("{");
         Constructor(code, e, e.Name);
-        code.Line($"internal {e.Name}(Guid id, {root.Name} {rootVariable}, {Join(Parameters(e), ", ")}DateTimeOffset createdAt)", 1)
+        code.Call($"internal {e.Name}", ["Guid id", $"{root.Name} {rootVariable}", .. Bare(Parameters(e)), "DateTimeOffset createdAt"], string.Empty, 1)
             .Line("{", 1)
             .Line("Id = id;", 2)
             .Line($"{e.RootKey} = {rootVariable}.Id;", 2)
@@ -183,9 +183,9 @@ internal static class DomainTemplates
             .Line($"public IReadOnlyCollection<{e.Name}> {e.Collection} => {field}.AsReadOnly();", 1)
             .Line()
             .Line($"/// <summary>Adds a {e.Words} to this {Naming.Words(root.Name)}.</summary>", 1)
-            .Line($"public {e.Name} Add{e.Name}({Join(parameters, ", ")}DateTimeOffset now)", 1)
+            .Call($"public {e.Name} Add{e.Name}", [.. Bare(parameters), "DateTimeOffset now"], string.Empty, 1)
             .Line("{", 1)
-            .Line($"var {variable} = new {e.Name}(Guid.CreateVersion7(now), this, {Join(e.Fields.Select(f => f.Parameter), ", ")}now);", 2)
+            .Call($"var {variable} = new {e.Name}", ["Guid.CreateVersion7(now)", "this", .. e.Fields.Select(f => f.Parameter), "now"], ";", 2)
             .Line($"{field}.Add({variable});", 2)
             .Line($"return {variable};", 2)
             .Line("}", 1)
@@ -203,11 +203,7 @@ internal static class DomainTemplates
     /// <summary>Each field as a parameter with its separator: <c>"string title, "</c>.</summary>
     private static List<string> Parameters(EntitySpec e) => [.. e.Fields.Select(f => $"{f.ClrType} {f.Parameter}, ")];
 
-    private static string Join(IEnumerable<string> parts, string separator)
-    {
-        var list = parts.ToList();
-        return list.Count == 0 ? string.Empty : string.Join(string.Empty, list.Select(p => p.EndsWith(separator, StringComparison.Ordinal) ? p : p + separator));
-    }
+    private static List<string> Bare(IEnumerable<string> parameters) => [.. parameters.Select(p => p.TrimEnd(',', ' '))];
 
     private static bool NeedsGuard(EntitySpec e) => e.Fields.Any(f => FieldCode.Guarded(f, f.Parameter, e.LimitsClass) != f.Parameter);
 
