@@ -264,18 +264,10 @@ internal static class ApplicationTemplates
                         return {{v}}.Adapt<{{e.DtoName}}>(mapping);
                     }, cancellationToken);
 
-                /// <summary>The {{e.Words}}; null when it does not exist or the caller may not see it.</summary>
-                public Task<{{e.DtoName}}?> GetAsync(Caller caller, Guid id, CancellationToken cancellationToken = default)
-                    => pipeline.RunAsync(caller, async (context, ct) =>
-                        (await context.Set<{{e.Name}}>().AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct))?.Adapt<{{e.DtoName}}>(mapping), cancellationToken);
+            {{Indent(GetMember(e, e.Words), 1)}}
 
             {{Indent(listSummary, 1)}}
-                public Task<IReadOnlyList<{{e.DtoName}}>> ListAsync(Caller caller, {{e.ListRequest}} request, CancellationToken cancellationToken = default)
-                    => pipeline.RunAsync(caller, request, async (context, r, ct) =>
-                    {
-                        var page = await context.{{e.Name}}PageAsync({{page}}, r.After is { } after ? (after.CreatedAt, after.Id) : null, ct);
-                        return (IReadOnlyList<{{e.DtoName}}>)page.Adapt<List<{{e.DtoName}}>>(mapping);
-                    }, cancellationToken);
+            {{Indent(ListMember(e, string.Empty, page), 1)}}
 
                 {{updateSummary}}
                 public Task<{{e.DtoName}}> UpdateAsync(Caller caller, Guid id, {{e.UpdateRequest}} request, CancellationToken cancellationToken = default)
@@ -318,21 +310,13 @@ internal static class ApplicationTemplates
                         return {{v}}.Adapt<{{e.DtoName}}>(mapping);
                     }, cancellationToken);
 
-                /// <summary>The record; null when it does not exist or the caller may not see it.</summary>
-                public Task<{{e.DtoName}}?> GetAsync(Caller caller, Guid id, CancellationToken cancellationToken = default)
-                    => pipeline.RunAsync(caller, async (context, ct) =>
-                        (await context.Set<{{e.Name}}>().AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct))?.Adapt<{{e.DtoName}}>(mapping), cancellationToken);
+            {{Indent(GetMember(e, "record"), 1)}}
 
                 /// <summary>
                 /// One page of the caller's records, newest first, by keyset: pass the last of a page as
                 /// <see cref="{{e.ListRequest}}.After"/> for the next. The backend pages through every user's.
                 /// </summary>
-                public Task<IReadOnlyList<{{e.DtoName}}>> ListAsync(Caller caller, {{e.ListRequest}} request, CancellationToken cancellationToken = default)
-                    => pipeline.RunAsync(caller, request, async (context, r, ct) =>
-                    {
-                        var page = await context.{{e.Name}}PageAsync(caller.UserId, r.PageSize, r.After is { } after ? (after.CreatedAt, after.Id) : null, ct);
-                        return (IReadOnlyList<{{e.DtoName}}>)page.Adapt<List<{{e.DtoName}}>>(mapping);
-                    }, cancellationToken);
+            {{Indent(ListMember(e, string.Empty, "caller.UserId, r.PageSize"), 1)}}
             }
             """;
         return body.ReplaceLineEndings("\n").TrimEnd() + "\n";
@@ -369,21 +353,13 @@ internal static class ApplicationTemplates
                         return {{v}}.Adapt<{{e.DtoName}}>(mapping);
                     }, cancellationToken);
 
-                /// <summary>The {{e.Words}}; null when it does not exist or the caller may not see it.</summary>
-                public Task<{{e.DtoName}}?> GetAsync(Caller caller, Guid id, CancellationToken cancellationToken = default)
-                    => pipeline.RunAsync(caller, async (context, ct) =>
-                        (await context.Set<{{e.Name}}>().AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct))?.Adapt<{{e.DtoName}}>(mapping), cancellationToken);
+            {{Indent(GetMember(e, e.Words), 1)}}
 
                 /// <summary>
                 /// One page of the {{rootWords}}'s {{Naming.Words(e.Collection)}}, oldest first, by keyset: pass the last of a page as
                 /// <see cref="{{e.ListRequest}}.After"/> for the next. Empty when the caller may not see the {{rootWords}}.
                 /// </summary>
-                public Task<IReadOnlyList<{{e.DtoName}}>> ListAsync(Caller caller, Guid {{rootId}}, {{e.ListRequest}} request, CancellationToken cancellationToken = default)
-                    => pipeline.RunAsync(caller, request, async (context, r, ct) =>
-                    {
-                        var page = await context.{{e.Name}}PageAsync({{rootId}}, r.PageSize, r.After is { } after ? (after.CreatedAt, after.Id) : null, ct);
-                        return (IReadOnlyList<{{e.DtoName}}>)page.Adapt<List<{{e.DtoName}}>>(mapping);
-                    }, cancellationToken);
+            {{Indent(ListMember(e, $"Guid {rootId}, ", $"{rootId}, r.PageSize"), 1)}}
 
                 /// <summary>
                 /// Removes the {{e.Words}} <paramref name="id"/> from the caller's {{rootWords}} <paramref name="{{rootId}}"/>; false when the caller
@@ -418,6 +394,23 @@ internal static class ApplicationTemplates
             """;
         return body.ReplaceLineEndings("\n").TrimEnd() + "\n";
     }
+
+    private static string GetMember(EntitySpec e, string noun) => $$"""
+        /// <summary>The {{noun}}; null when it does not exist or the caller may not see it.</summary>
+        public Task<{{e.DtoName}}?> GetAsync(Caller caller, Guid id, CancellationToken cancellationToken = default)
+            => pipeline.RunAsync(caller, async (context, ct) =>
+                (await context.Set<{{e.Name}}>().AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct))?.Adapt<{{e.DtoName}}>(mapping), cancellationToken);
+        """;
+
+    /// <summary><c>ListAsync</c> over the entity's page query, given what comes before the request and the page's leading arguments.</summary>
+    private static string ListMember(EntitySpec e, string parameters, string pageArguments) => $$"""
+        public Task<IReadOnlyList<{{e.DtoName}}>> ListAsync(Caller caller, {{parameters}}{{e.ListRequest}} request, CancellationToken cancellationToken = default)
+            => pipeline.RunAsync(caller, request, async (context, r, ct) =>
+            {
+                var page = await context.{{e.Name}}PageAsync({{pageArguments}}, r.After is { } after ? (after.CreatedAt, after.Id) : null, ct);
+                return (IReadOnlyList<{{e.DtoName}}>)page.Adapt<List<{{e.DtoName}}>>(mapping);
+            }, cancellationToken);
+        """;
 
     /// <summary>Indents every line of <paramref name="text"/> by <paramref name="levels"/> (the template places it at the left margin).</summary>
     private static string Indent(string text, int levels)
