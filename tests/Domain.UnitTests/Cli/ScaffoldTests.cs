@@ -52,20 +52,20 @@ public sealed class ScaffoldTests : IDisposable
     {
         { ["Session", "--root", "--field", "title:string"], "Session exists already" },
         { ["Message", "--in", "Conversation", "--field", "body:text"], "Message exists already" },
-        { ["Tag", "--in", "Nope", "--field", "label:string"], "there is no aggregate Nope. The aggregates are: " },
-        { ["Tag", "--in", "UsageRecord", "--field", "label:string"], "UsageRecord is not owned by a user" },
-        { ["Bookmark", "--root", "--field", "title:varchar"], "type 'varchar' is not supported; use one of string, text, json" },
-        { ["Bookmark", "--root", "--field", "count:int:10"], "only string, text and json take a maximum length" },
-        { ["Bookmark", "--root", "--field", "title"], "is not name:type[?][:max]" },
-        { ["Bookmark", "--root", "--field", "user_id:guid"], "UserId is generated for every entity" },
-        { ["Bookmark", "--root", "--field", "a:int", "--field", "A:int"], "A is given twice" },
-        { ["Bookmark", "--root"], "at least one --field" },
-        { ["Bookmark", "--field", "a:int"], "--root for a new aggregate, or --in <Aggregate>" },
-        { ["Bookmark", "--root", "--in", "Session", "--field", "a:int"], "--root for a new aggregate, or --in <Aggregate>" },
-        { ["Bookmark", "--root", "--shared", "--ledger", "--field", "a:int"], "choose one" },
-        { ["Tag", "--in", "Session", "--ledger", "--field", "a:int"], "describes a root" },
-        { ["bookmark", "--root", "--field", "a:int"], "is not an entity name" },
-        { ["Note", "--in", "Session", "--field", "session_id:guid"], "SessionId is generated" },
+        { ["ScaffoldTag", "--in", "Nope", "--field", "label:string"], "there is no aggregate Nope. The aggregates are: " },
+        { ["ScaffoldTag", "--in", "UsageRecord", "--field", "label:string"], "UsageRecord is not owned by a user" },
+        { ["ScaffoldProbe", "--root", "--field", "title:varchar"], "type 'varchar' is not supported; use one of string, text, json" },
+        { ["ScaffoldProbe", "--root", "--field", "count:int:10"], "only string, text and json take a maximum length" },
+        { ["ScaffoldProbe", "--root", "--field", "title"], "is not name:type[?][:max]" },
+        { ["ScaffoldProbe", "--root", "--field", "user_id:guid"], "UserId is generated for every entity" },
+        { ["ScaffoldProbe", "--root", "--field", "a:int", "--field", "A:int"], "A is given twice" },
+        { ["ScaffoldProbe", "--root"], "at least one --field" },
+        { ["ScaffoldProbe", "--field", "a:int"], "--root for a new aggregate, or --in <Aggregate>" },
+        { ["ScaffoldProbe", "--root", "--in", "Session", "--field", "a:int"], "--root for a new aggregate, or --in <Aggregate>" },
+        { ["ScaffoldProbe", "--root", "--shared", "--ledger", "--field", "a:int"], "choose one" },
+        { ["ScaffoldTag", "--in", "Session", "--ledger", "--field", "a:int"], "describes a root" },
+        { ["scaffoldProbe", "--root", "--field", "a:int"], "is not an entity name" },
+        { ["ScaffoldNote", "--in", "Session", "--field", "session_id:guid"], "SessionId is generated" },
     };
 
     [Theory]
@@ -86,7 +86,7 @@ public sealed class ScaffoldTests : IDisposable
         var context = Path.Combine(_repository, "src/Domain.Persistence/DomainDbContext.cs");
         File.AppendAllText(context, "// a change of the developer's\n");
 
-        var (code, _, error) = await ScaffoldAsync(["Bookmark", "--root", "--field", "title:string:200"]);
+        var (code, _, error) = await ScaffoldAsync(["ScaffoldProbe", "--root", "--field", "title:string:200"]);
 
         Assert.Equal(1, code);
         Assert.Contains("uncommitted changes: src/Domain.Persistence/DomainDbContext.cs", error, StringComparison.Ordinal);
@@ -96,27 +96,27 @@ public sealed class ScaffoldTests : IDisposable
     [Fact]
     public async Task ADryRun_ListsEveryFileOfARootAndItsChild_AndWritesNothing()
     {
-        var (rootCode, root, _) = await ScaffoldAsync(["Bookmark", "--root", "--field", "title:string:200", "--field", "notes:text?", "--dry-run"]);
-        var (childCode, child, _) = await ScaffoldAsync(["Note", "--in", "Session", "--field", "body:text", "--field", "amount:decimal?", "--dry-run"]);
+        var (rootCode, root, _) = await ScaffoldAsync(["ScaffoldProbe", "--root", "--field", "title:string:200", "--field", "notes:text?", "--dry-run"]);
+        var (childCode, child, _) = await ScaffoldAsync(["ScaffoldNote", "--in", "Session", "--field", "body:text", "--field", "amount:decimal?", "--dry-run"]);
 
         Assert.Equal((0, 0), (rootCode, childCode));
         foreach (var file in new[]
         {
-            "src/Domain/Bookmarks/Bookmark.cs", "src/Domain/Bookmarks/BookmarkLimits.cs",
-            "src/Domain.Persistence/EntityConfigurations/Bookmarks/BookmarkConfiguration.cs", "src/Domain.Persistence/Bookmarks/BookmarkQueries.cs",
-            "src/Domain.Application/Bookmarks/BookmarkContracts.cs", "src/Domain.Application/Bookmarks/BookmarkValidators.cs",
-            "src/Domain.Application/Bookmarks/BookmarkMapping.cs", "src/Domain.Application/Bookmarks/BookmarkStore.cs",
-            "tests/Domain.IntegrationTests/Scaffolded/BookmarkTests.cs", "src/Domain.Persistence/DomainDbContext.cs",
-            "src/Domain.Application/ApplicationServiceCollectionExtensions.cs", "_AddBookmark.cs", "_AddBookmark.up.sql", "docs/erd.md",
+            "src/Domain/ScaffoldProbes/ScaffoldProbe.cs", "src/Domain/ScaffoldProbes/ScaffoldProbeLimits.cs",
+            "src/Domain.Persistence/EntityConfigurations/ScaffoldProbes/ScaffoldProbeConfiguration.cs", "src/Domain.Persistence/ScaffoldProbes/ScaffoldProbeQueries.cs",
+            "src/Domain.Application/ScaffoldProbes/ScaffoldProbeContracts.cs", "src/Domain.Application/ScaffoldProbes/ScaffoldProbeValidators.cs",
+            "src/Domain.Application/ScaffoldProbes/ScaffoldProbeMapping.cs", "src/Domain.Application/ScaffoldProbes/ScaffoldProbeStore.cs",
+            "tests/Domain.IntegrationTests/Scaffolded/ScaffoldProbeTests.cs", "src/Domain.Persistence/DomainDbContext.cs",
+            "src/Domain.Application/ApplicationServiceCollectionExtensions.cs", "_AddScaffoldProbe.cs", "_AddScaffoldProbe.up.sql", "docs/erd.md",
         })
         {
             Assert.Contains(file, root, StringComparison.Ordinal);
         }
 
-        Assert.Contains("src/Domain/Sessions/Note.cs", child, StringComparison.Ordinal);
-        Assert.Contains("src/Domain/Sessions/Session.Notes.cs", child, StringComparison.Ordinal);
-        Assert.Contains("src/Domain.Persistence/EntityConfigurations/Sessions/SessionNotesConfiguration.cs", child, StringComparison.Ordinal);
-        Assert.Contains("src/Domain.Application/Sessions/NoteStore.cs", child, StringComparison.Ordinal);
+        Assert.Contains("src/Domain/Sessions/ScaffoldNote.cs", child, StringComparison.Ordinal);
+        Assert.Contains("src/Domain/Sessions/Session.ScaffoldNotes.cs", child, StringComparison.Ordinal);
+        Assert.Contains("src/Domain.Persistence/EntityConfigurations/Sessions/SessionScaffoldNotesConfiguration.cs", child, StringComparison.Ordinal);
+        Assert.Contains("src/Domain.Application/Sessions/ScaffoldNoteStore.cs", child, StringComparison.Ordinal);
         Assert.Contains("nothing was written", child, StringComparison.Ordinal);
         Assert.Empty(Git("status", "--porcelain", "--untracked-files=all"));
     }
@@ -124,7 +124,7 @@ public sealed class ScaffoldTests : IDisposable
     [Fact]
     public async Task AChildOfAnAggregateWhoseClassIsNotPartial_MakesItPartial()
     {
-        var (code, output, _) = await ScaffoldAsync(["Attachment2", "--in", "Conversation", "--field", "name:string", "--dry-run"]);
+        var (code, output, _) = await ScaffoldAsync(["ScaffoldAttachment", "--in", "Conversation", "--field", "name:string", "--dry-run"]);
 
         Assert.Equal(0, code);
         Assert.Contains("edit    src/Domain/Conversations/Conversation.cs", output, StringComparison.Ordinal);
@@ -155,7 +155,7 @@ public sealed class ScaffoldTests : IDisposable
         => Assert.Equal(snake, Naming.Snake(pascal));
 
     [Theory]
-    [InlineData("Bookmark", "Bookmarks")]
+    [InlineData("ScaffoldProbe", "ScaffoldProbes")]
     [InlineData("Category", "Categories")]
     [InlineData("Day", "Days")]
     [InlineData("Box", "Boxes")]
