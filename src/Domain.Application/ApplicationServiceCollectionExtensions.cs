@@ -1,6 +1,12 @@
+using Domain.Application.Auditing;
+using Domain.Application.Identity;
 using Domain.Application.Ledgers;
 using Domain.Application.Common;
 using Domain.Application.Conversations;
+using Domain.Application.Prompts;
+using Domain.Application.Files;
+using Domain.Application.Files.Access;
+using Domain.Application.Files.Deletion;
 using Domain.Application.Sessions;
 using Domain.Application.Usage;
 using FluentValidation;
@@ -12,7 +18,11 @@ using Microsoft.Extensions.Options;
 
 namespace Domain.Application;
 
-/// <summary>Registers the application layer: stores, validators, the Mapster configuration and the usage recorder.</summary>
+/// <summary>
+/// Registers the application layer: stores, validators, the Mapster configuration, the ledger recorders (usage, prompt
+/// performance), the cache of active prompts with its refresher, the file access recorder and the file deletion workers
+/// (which need an <see cref="IFileRemover"/> per place, <see cref="AddFileRemover{TRemover}"/>).
+/// </summary>
 public static class ApplicationServiceCollectionExtensions
 {
     /// <summary>
@@ -59,12 +69,35 @@ public static class ApplicationServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var usageOptions = AddCore(services).Bind(configuration.GetSection(UsageRecorderOptions.SectionName));
         services.AddOptions<ConversationOptions>().Bind(configuration.GetSection(ConversationOptions.SectionName));
+        services.AddOptions<PromptCacheOptions>().Bind(configuration.GetSection(PromptCacheOptions.SectionName));
+        services.AddOptions<PromptPerformanceRecorderOptions>().Bind(configuration.GetSection(PromptPerformanceRecorderOptions.SectionName));
+        services.AddOptions<FileAccessOptions>().Bind(configuration.GetSection(FileAccessOptions.SectionName));
+        services.AddOptions<FileDeletionOptions>().Bind(configuration.GetSection(FileDeletionOptions.SectionName));
         if (configureUsageRecorder is not null)
         {
             usageOptions.Configure(configureUsageRecorder);
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// Registers <typeparamref name="TRemover"/> as the <see cref="IFileRemover"/> of its place (storage, or one provider):
+    /// the deletion workers then claim that place's jobs. One remover per place.
+    /// </summary>
+    public static IServiceCollection AddFileRemover<TRemover>(this IServiceCollection services)
+        where TRemover : class, IFileRemover
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return services.AddSingleton<IFileRemover, TRemover>();
+    }
+
+    /// <summary>Registers <paramref name="remover"/> as the <see cref="IFileRemover"/> of its place.</summary>
+    public static IServiceCollection AddFileRemover(this IServiceCollection services, IFileRemover remover)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(remover);
+        return services.AddSingleton(remover);
     }
 
     /// <summary>The Mapster configuration of every DTO, compiled and strict about unmapped destination members.</summary>
@@ -84,10 +117,26 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton<RequestPipeline>();
         services.AddSingleton<SessionStore>();
         services.AddSingleton<ConversationStore>();
+        services.AddSingleton<ProfileStore>();
+        services.AddSingleton<ProfileCallers>();
+        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<UsageLimitCheck>();
+        services.AddSingleton<AuditTrail>();
         services.AddSingleton<ConversationCleanup>();
         services.AddHostedService<ConversationCleanupService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConversationOptions>, ConversationOptionsValidator>());
         services.AddOptions<ConversationOptions>().ValidateOnStart();
+        AddPrompts(services);
+
+        services.AddSingleton<FileStore>();
+        services.AddSingleton<FileAccessRecorder>();
+        services.AddHostedService(provider => provider.GetRequiredService<FileAccessRecorder>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FileAccessOptions>, FileAccessOptionsValidator>());
+        services.AddOptions<FileAccessOptions>().ValidateOnStart();
+        services.AddSingleton<FileRemovers>();
+        services.AddHostedService<FileDeletionService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FileDeletionOptions>, FileDeletionOptionsValidator>());
+        services.AddOptions<FileDeletionOptions>().ValidateOnStart();
 
         services.TryAddEnumerable(
             ServiceDescriptor.Singleton<IValidateOptions<UsageRecorderOptions>, LedgerRecorderOptionsValidator<UsageRecorderOptions>>());
@@ -95,5 +144,25 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService(provider => provider.GetRequiredService<UsageRecorder>());
         return services.AddOptions<UsageRecorderOptions>().ValidateOnStart();
+    }
+
+    private static void AddPrompts(IServiceCollection services)
+    {
+        services.AddSingleton<PromptStore>();
+        services.AddSingleton<IActivePromptSource, DatabaseActivePromptSource>();
+        services.AddSingleton(provider => new ActivePromptCache(
+            provider.GetRequiredService<IActivePromptSource>(),
+            provider.GetRequiredService<IOptions<PromptCacheOptions>>().Value.MaxStaleness,
+            provider.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<PromptCacheRefresher>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PromptCacheOptions>, PromptCacheOptionsValidator>());
+        services.AddOptions<PromptCacheOptions>().ValidateOnStart();
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<
+            IValidateOptions<PromptPerformanceRecorderOptions>, LedgerRecorderOptionsValidator<PromptPerformanceRecorderOptions>>());
+        services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<PromptPerformanceRecorderOptions>>().Value);
+        services.AddSingleton<PromptPerformanceRecorder>();
+        services.AddHostedService(provider => provider.GetRequiredService<PromptPerformanceRecorder>());
+        services.AddOptions<PromptPerformanceRecorderOptions>().ValidateOnStart();
     }
 }

@@ -1,5 +1,6 @@
 #pragma warning disable EF1001 // EF's pooling contract (IDbContextPool, IDbContextPoolable, DbContextLease) is pubternal; it is the supported way to pool.
 using System.Collections.Concurrent;
+using Domain.Persistence.Replicas;
 using Domain.Persistence.Rls;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Internal;
@@ -35,8 +36,11 @@ internal sealed class CallerContextPools(DbContextOptions<DomainDbContext> optio
     /// <summary>How many callers hold idle contexts now.</summary>
     public int CallerCount => _pools.Count;
 
-    /// <summary>A context acting for <paramref name="claims"/>: one this caller disposed earlier, or a new one.</summary>
-    public DomainDbContext Lease(RlsClaims claims)
+    /// <summary>
+    /// A context acting for <paramref name="claims"/>: one this caller disposed earlier, or a new one; read-only when
+    /// <paramref name="readOnly"/>, recording its writes' positions in <paramref name="writePositions"/> when given.
+    /// </summary>
+    public DomainDbContext Lease(RlsClaims claims, bool readOnly = false, CallerWritePositions? writePositions = null)
     {
         var key = (claims.Role, claims.UserId);
         if (!_pools.TryGetValue(key, out var pool))
@@ -51,7 +55,7 @@ internal sealed class CallerContextPools(DbContextOptions<DomainDbContext> optio
         pool.Touch(Interlocked.Increment(ref _leases));
         var lease = new DbContextLease(pool, standalone: true);
         lease.Context.SetLease(lease);
-        return ((DomainDbContext)lease.Context).ActFor(claims);
+        return ((DomainDbContext)lease.Context).ActFor(claims, readOnly, writePositions);
     }
 
     /// <summary>

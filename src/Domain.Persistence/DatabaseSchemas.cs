@@ -12,7 +12,10 @@ public static class DatabaseSchemas
     /// <summary>Our functions: the request-context procedure for SQL clients and trigger functions. Not exposed by the API.</summary>
     public const string Private = "domain_private";
 
-    /// <summary>Operator-only tables: the EF migrations history and the migration log.</summary>
+    /// <summary>
+    /// Operator-only tables: the EF migrations history, the migration log and the file deletion queue (which only the
+    /// service role may use).
+    /// </summary>
     public const string Operations = "domain_ops";
 
     public const string MigrationsHistoryTable = "__EFMigrationsHistory";

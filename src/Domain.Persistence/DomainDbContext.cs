@@ -2,12 +2,18 @@ using System.Data.Common;
 using System.Runtime.ExceptionServices;
 using Domain.Persistence.EntityConfigurations;
 using Domain.Persistence.Errors;
+using Domain.Persistence.Replicas;
 using Domain.Persistence.Rls;
+using Domain.Auditing;
 using Domain.Conversations;
+using Domain.Identity;
+using Domain.Files;
 using Domain.Sessions;
 using Domain.Persistence.Views;
+using Domain.Prompts;
 using Domain.Usage;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Domain.Persistence;
 
@@ -30,6 +36,13 @@ public sealed class DomainDbContext : DbContext
     /// <summary>The caller this context acts for; set once when the factory hands the context out.</summary>
     public RlsClaims Claims { get; private set; } = RlsClaims.Anonymous;
 
+    /// <summary>
+    /// True for a context from <see cref="DomainDbContextFactory.ReadOnlyForAsync"/>: every transaction it runs is
+    /// read-only, so PostgreSQL refuses a write (<see cref="Errors.ReadOnlyViolationException"/>), whether the context
+    /// reads from a standby or from the primary.
+    /// </summary>
+    public bool IsReadOnly { get; private set; }
+
     public DbSet<Session> Sessions => Set<Session>();
 
     public DbSet<SessionRevision> SessionRevisions => Set<SessionRevision>();
@@ -43,6 +56,32 @@ public sealed class DomainDbContext : DbContext
     public DbSet<Message> Messages => Set<Message>();
 
     public DbSet<UsageRecord> UsageLogs => Set<UsageRecord>();
+
+    public DbSet<SystemPrompt> SystemPrompts => Set<SystemPrompt>();
+
+    public DbSet<PromptVersion> PromptVersions => Set<PromptVersion>();
+
+    public DbSet<PromptPerformanceRecord> PromptPerformance => Set<PromptPerformanceRecord>();
+
+    /// <summary><c>user_profiles</c>: one per auth user, created by the database.</summary>
+    public DbSet<UserProfile> UserProfiles => Set<UserProfile>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    /// <summary><c>audit_logs</c>: read-only, written by the database's audit triggers.</summary>
+    public DbSet<AuditEntry> AuditLogs => Set<AuditEntry>();
+
+    /// <summary><c>files</c>: the file registry.</summary>
+    public DbSet<StoredFile> Files => Set<StoredFile>();
+
+    /// <summary><c>provider_file_uploads</c>: the copies of files at model providers.</summary>
+    public DbSet<ProviderUpload> ProviderUploads => Set<ProviderUpload>();
+
+    /// <summary><c>conversation_files</c>: files attached to conversations.</summary>
+    public DbSet<ConversationFile> ConversationFiles => Set<ConversationFile>();
+
+    /// <summary><c>domain_ops.file_deletion_jobs</c>: the deletion queue; only the service role may read it.</summary>
+    public DbSet<FileDeletionJob> FileDeletionJobs => Set<FileDeletionJob>();
 
     /// <summary><c>session_summary</c>: read-only, under the caller's RLS like every table.</summary>
     public DbSet<SessionSummaryRow> SessionSummaries => Set<SessionSummaryRow>();
@@ -62,14 +101,35 @@ public sealed class DomainDbContext : DbContext
     /// <summary><c>user_usage_summary</c>: read-only, under the caller's RLS.</summary>
     public DbSet<UserUsageSummaryRow> UserUsageSummaries => Set<UserUsageSummaryRow>();
 
+    /// <summary><c>prompt_version_results</c>: each prompt version's runs, success rate and median latency; admins and the backend read it.</summary>
+    public DbSet<PromptVersionResultRow> PromptVersionResults => Set<PromptVersionResultRow>();
+
     /// <summary>The transaction whose request context was set for this context's claims, if any.</summary>
     internal DbTransaction? ClaimsTransaction { get; set; }
 
-    /// <summary>Makes a fresh (or freshly leased) context act for <paramref name="claims"/>.</summary>
-    internal DomainDbContext ActFor(RlsClaims claims)
+    /// <summary>
+    /// Where this context records the write positions of its caller's writes, for read-your-writes on a read replica;
+    /// null when no replica is configured (or the context is read-only), and then nothing is recorded.
+    /// </summary>
+    internal CallerWritePositions? WritePositions { get; private set; }
+
+    /// <summary>A command that may have written ran outside a transaction; its position is taken when the connection closes.</summary>
+    internal bool WritePositionPending { get; set; }
+
+    /// <summary>Makes a fresh (or freshly leased) context act for <paramref name="claims"/>, read-write, recording nothing.</summary>
+    internal DomainDbContext ActFor(RlsClaims claims) => ActFor(claims, readOnly: false, writePositions: null);
+
+    /// <summary>
+    /// Makes a fresh (or freshly leased) context act for <paramref name="claims"/>: read-only or not, recording its
+    /// writes' positions in <paramref name="writePositions"/> when given.
+    /// </summary>
+    internal DomainDbContext ActFor(RlsClaims claims, bool readOnly, CallerWritePositions? writePositions)
     {
         ArgumentNullException.ThrowIfNull(claims);
         Claims = claims;
+        IsReadOnly = readOnly;
+        WritePositions = readOnly ? null : writePositions;
+        WritePositionPending = false;
         ClaimsTransaction = null;
         return this;
     }
@@ -108,6 +168,12 @@ public sealed class DomainDbContext : DbContext
         {
             throw translated;
         }
+        catch (PostgresException ex) when (DatabaseErrorTranslator.Translate(ex) is { } translated)
+        {
+            // A constraint checked at commit (a deferred key, such as a prompt's active version) fails in the commit
+            // SaveChanges makes, which EF does not wrap in DbUpdateException.
+            throw translated;
+        }
     }
 
     /// <inheritdoc />
@@ -125,6 +191,12 @@ public sealed class DomainDbContext : DbContext
         }
         catch (DbUpdateException ex) when (DatabaseErrorTranslator.Translate(ex) is { } translated)
         {
+            throw translated;
+        }
+        catch (PostgresException ex) when (DatabaseErrorTranslator.Translate(ex) is { } translated)
+        {
+            // A constraint checked at commit (a deferred key, such as a prompt's active version) fails in the commit
+            // SaveChanges makes, which EF does not wrap in DbUpdateException.
             throw translated;
         }
     }

@@ -1,11 +1,12 @@
 using System.Data.Common;
-using System.Globalization;
 using Domain.Conversations;
 using Domain.Persistence.Commands;
+using Domain.Persistence.Connections;
 using Domain.Persistence.Errors;
 using Domain.Persistence.MigrationSafety;
+using Domain.Persistence.Replicas;
 using Domain.Persistence.Rls;
-using Domain.Persistence.RowLevelSecurity;
+using Domain.Persistence.TableDeclarations;
 using Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -20,48 +21,74 @@ namespace Domain.Persistence;
 /// <summary>The one place that configures EF Core for this model: provider, naming, enums, history table, interceptors.</summary>
 public static class DomainDbContextOptions
 {
-    /// <summary>Configures <paramref name="builder"/> for PostgreSQL at <paramref name="connectionString"/>.</summary>
+    /// <summary>
+    /// Configures <paramref name="builder"/> for PostgreSQL at <paramref name="connectionString"/>, reached as
+    /// <paramref name="connectionMode"/> says (null: decided from the address, see <see cref="DomainPersistenceOptions.ConnectionMode"/>).
+    /// </summary>
     public static DbContextOptionsBuilder<DomainDbContext> UseDomainDatabase(
-        this DbContextOptionsBuilder<DomainDbContext> builder, string connectionString)
+        this DbContextOptionsBuilder<DomainDbContext> builder, string connectionString, DomainConnectionMode? connectionMode = null)
     {
         ConnectionStrings.EnsureUsable(connectionString);
         return builder
-            .UseDomainModel(Tuned(connectionString))
+            .UseDomainModel(Tuned(connectionString, connectionMode), connectionMode)
             .AddInterceptors(LayerInterceptors);
     }
 
     /// <summary>
     /// The layer's interceptors, in this order: Npgsql's workarounds see a failure first, the claims interceptors carry
-    /// the caller, the error translation comes last (it throws).
+    /// the caller, the write positions of read-your-writes are taken after a write, the error translation comes last
+    /// (it throws).
     /// </summary>
     private static IInterceptor[] LayerInterceptors =>
     [
         NpgsqlCommandInterceptor.Instance,
         ClaimsTransactionInterceptor.Instance,
         ClaimsCommandInterceptor.Instance,
+        WritePositionInterceptor.Instance,
         DatabaseErrorInterceptor.Instance,
     ];
 
+    /// <summary>The settings <see cref="Tuned(string, DomainConnectionMode?)"/> applies for the mode the address implies.</summary>
+    public static string Tuned(string connectionString) => Tuned(connectionString, connectionMode: null);
+
     /// <summary>
-    /// The Npgsql settings this layer runs best with, applied unless the connection string sets them itself:
+    /// The Npgsql settings this layer runs best with for <paramref name="connectionMode"/> (null: decided from the
+    /// address, see <see cref="DomainPersistenceOptions.ConnectionMode"/>), each applied unless the connection string sets it itself:
     /// <list type="bullet">
-    /// <item>Npgsql's reset of a pooled connection stays on (<c>No Reset On Close</c> is not set): before the next
-    /// lease of a physical connection uses it, Npgsql resets the session's role, settings and temporary tables
-    /// (keeping prepared statements), so whatever one caller's raw SQL left at session level never reaches the next
-    /// caller, not even through raw Npgsql on the context's connection (its cost: docs/benchmarks.md). A connection
-    /// string that sets <c>No Reset On Close=true</c> gives that guarantee up.</item>
-    /// <item><c>Max Auto Prepare=50; Auto Prepare Min Usages=2</c>: a statement sent twice on a connection is
-    /// prepared, so PostgreSQL plans it once per connection instead of on every call. RLS makes planning the larger
-    /// part of a short query (the policies are planned into it). Left off for transaction-mode poolers, which cannot
-    /// keep a prepared statement between transactions: Supabase's pooler on port 6543 is recognised; for another
-    /// such pooler put <c>Max Auto Prepare=0</c> in the connection string.</item>
+    /// <item><see cref="DomainConnectionMode.Direct"/>: Npgsql's reset of a pooled connection stays on (<c>No Reset On
+    /// Close</c> is not set): before the next lease of a physical connection uses it, Npgsql resets the session's role,
+    /// settings and temporary tables (keeping prepared statements), so whatever one caller's raw SQL left at session level
+    /// never reaches the next caller, not even through raw Npgsql on the context's connection (its cost:
+    /// docs/benchmarks.md). A connection string that sets <c>No Reset On Close=true</c> gives that guarantee up.
+    /// And <c>Max Auto Prepare=50; Auto Prepare Min Usages=2</c>: a statement sent twice on a connection is prepared, so
+    /// PostgreSQL plans it once per connection instead of on every call. RLS makes planning the larger part of a short
+    /// query (the policies are planned into it).</item>
+    /// <item><see cref="DomainConnectionMode.TransactionPooler"/>: <c>Max Auto Prepare=0</c>, since a statement prepared
+    /// in one transaction is gone (or another client's) in the next; and <c>No Reset On Close=true</c>, since the reset
+    /// would run on whichever server session the pooler picks next, not on the one the previous lease used: behind a
+    /// transaction pooler nothing on the client can reset a server session, and the claims statement, which sets every
+    /// setting the policies read in every transaction, is what keeps callers apart (README, Security).</item>
     /// </list>
     /// </summary>
-    public static string Tuned(string connectionString)
+    /// <exception cref="InvalidOperationException"><see cref="DomainConnectionMode.Direct"/> for Supabase's transaction pooler.</exception>
+    public static string Tuned(string connectionString, DomainConnectionMode? connectionMode)
     {
+        var mode = ConnectionModes.Resolve(connectionString, connectionMode);
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         var given = KeysOf(connectionString);
-        if (!given.Contains("maxautoprepare") && !IsTransactionModePooler(builder))
+        if (mode == DomainConnectionMode.TransactionPooler)
+        {
+            if (!given.Contains("maxautoprepare"))
+            {
+                builder.MaxAutoPrepare = 0;
+            }
+
+            if (!given.Contains("noresetonclose"))
+            {
+                builder.NoResetOnClose = true;
+            }
+        }
+        else if (!given.Contains("maxautoprepare"))
         {
             builder.MaxAutoPrepare = 50;
             if (!given.Contains("autoprepareminusages"))
@@ -71,22 +98,6 @@ public static class DomainDbContextOptions
         }
 
         return builder.ConnectionString;
-    }
-
-    /// <summary>
-    /// Supabase's shared pooler (Supavisor) runs transaction mode on port 6543 and session mode on 5432. Npgsql also
-    /// takes the port from <c>Host=name:port</c> (one host or several), where it overrides <c>Port</c>.
-    /// </summary>
-    internal static bool IsTransactionModePooler(NpgsqlConnectionStringBuilder builder)
-        => (builder.Host ?? string.Empty).Split(',', StringSplitOptions.TrimEntries).Any(host =>
-            host.Contains("pooler.supabase.com", StringComparison.OrdinalIgnoreCase) && PortOf(host, builder.Port) == 6543);
-
-    private static int PortOf(string host, int port)
-    {
-        var colon = host.LastIndexOf(':');
-        return colon > 0 && int.TryParse(host.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var explicitPort)
-            ? explicitPort
-            : port;
     }
 
     /// <summary>The keys the connection string sets, lower case without spaces (<c>No Reset On Close</c> and <c>NoResetOnClose</c> alike).</summary>
@@ -103,13 +114,14 @@ public static class DomainDbContextOptions
     /// which runs as the schema owner. Application contexts use <see cref="UseDomainDatabase"/>.
     /// </summary>
     internal static DbContextOptionsBuilder<DomainDbContext> UseDomainModel(
-        this DbContextOptionsBuilder<DomainDbContext> builder, string connectionString)
+        this DbContextOptionsBuilder<DomainDbContext> builder, string connectionString, DomainConnectionMode? connectionMode = null)
     {
+        ((IDbContextOptionsBuilderInfrastructure)builder).AddOrUpdateExtension(new ConnectionModeOptionsExtension(connectionMode));
         return builder
             .ReplaceService<IMigrator, LockingLoggingMigrator>()
-            .ReplaceService<IRelationalAnnotationProvider, RowLevelSecurityAnnotationProvider>()
-            .ReplaceService<IMigrationsSqlGenerator, RowLevelSecurityMigrationsSqlGenerator>()
-            .ReplaceService<IModelValidator, RowLevelSecurityModelValidator>()
+            .ReplaceService<IRelationalAnnotationProvider, TableDeclarationAnnotationProvider>()
+            .ReplaceService<IMigrationsSqlGenerator, TableDeclarationMigrationsSqlGenerator>()
+            .ReplaceService<IModelValidator, TableDeclarationModelValidator>()
             .UseNpgsql(connectionString, npgsql =>
             {
                 PostgresEnums.Map(npgsql);
@@ -120,16 +132,27 @@ public static class DomainDbContextOptions
 
     /// <summary>Options for <paramref name="connectionString"/>, for code that does not use dependency injection.</summary>
     public static DbContextOptions<DomainDbContext> Create(string connectionString)
-        => Create(connectionString, loggerFactory: null, additionalInterceptors: []);
+        => Create(connectionString, connectionMode: null, loggerFactory: null, additionalInterceptors: []);
+
+    /// <summary>Options for <paramref name="connectionString"/> reached as <paramref name="connectionMode"/> says.</summary>
+    public static DbContextOptions<DomainDbContext> Create(string connectionString, DomainConnectionMode? connectionMode)
+        => Create(connectionString, connectionMode, loggerFactory: null, additionalInterceptors: []);
+
+    /// <inheritdoc cref="Create(string, DomainConnectionMode?, ILoggerFactory?, IEnumerable{IInterceptor})"/>
+    public static DbContextOptions<DomainDbContext> Create(
+        string connectionString, ILoggerFactory? loggerFactory, IEnumerable<IInterceptor> additionalInterceptors)
+        => Create(connectionString, connectionMode: null, loggerFactory, additionalInterceptors);
 
     /// <summary>
-    /// Options for <paramref name="connectionString"/> that log through <paramref name="loggerFactory"/> (when given) and
+    /// Options for <paramref name="connectionString"/>, reached as <paramref name="connectionMode"/> says (null: decided
+    /// from the address), that log through <paramref name="loggerFactory"/> (when given) and
     /// run <paramref name="additionalInterceptors"/> after the layer's own (the layer's are skipped there if present).
     /// </summary>
     public static DbContextOptions<DomainDbContext> Create(
-        string connectionString, ILoggerFactory? loggerFactory, IEnumerable<IInterceptor> additionalInterceptors)
+        string connectionString, DomainConnectionMode? connectionMode, ILoggerFactory? loggerFactory, IEnumerable<IInterceptor> additionalInterceptors)
     {
-        var builder = new DbContextOptionsBuilder<DomainDbContext>().UseDomainDatabase(connectionString);
+        ArgumentNullException.ThrowIfNull(additionalInterceptors);
+        var builder = new DbContextOptionsBuilder<DomainDbContext>().UseDomainDatabase(connectionString, connectionMode);
         var layer = LayerInterceptors;
         var others = additionalInterceptors.Where(i => !layer.Contains(i)).ToArray();
         if (others.Length > 0)

@@ -39,7 +39,7 @@ public sealed record BenchUser(Guid Id, Guid[] Sessions, Guid[] Conversations);
 /// </summary>
 public sealed class BenchmarkDatabase : IAsyncDisposable
 {
-    private const string DatabaseName = "domain_bench";
+    internal const string DatabaseName = "domain_bench";
 
     /// <summary>Drafts and hole resolutions in each user's newest session, the one the aggregate load reads.</summary>
     internal const int DraftsInNewest = 2;
@@ -70,6 +70,9 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
     public NpgsqlDataSource AppDataSource { get; private set; } = null!;
 
     public string ServerDescription { get; private set; } = null!;
+
+    /// <summary>The local cluster the database is on; null on a configured server.</summary>
+    public LocalPostgres? LocalCluster => _provisioned.Server.LocalCluster;
 
     public IReadOnlyList<BenchUser> Users { get; private set; } = [];
 

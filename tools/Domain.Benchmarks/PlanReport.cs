@@ -37,7 +37,7 @@ internal static class PlanReport
             await prepare.ExecuteNonQueryAsync();
         }
 
-        await ClaimsStatement.ApplyAsync(connection, transaction, claims, CancellationToken.None);
+        await ClaimsStatement.ApplyAsync(connection, transaction, claims, readOnly: false, CancellationToken.None);
         // Run twice and show the second: the first warms the buffers the benchmark's loop would have warmed.
         string[] plan = [];
         for (var run = 0; run < 2; run++)

@@ -11,6 +11,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Domain.Benchmarks;
 
 // dotnet run -c Release --project tools/Domain.Benchmarks -- [--quick] [--no-prepare] [--settings "<k=v;…>"] [--output file.md] [--filter <class>] [--probe N] [--explain]
+//     [--scale-out [--clients 32] [--rounds 5] [--seconds 2] [--pool-size 4]]
 var quick = args.Contains("--quick");
 var output = ValueOf("--output");
 var filter = ValueOf("--filter");
@@ -34,6 +35,26 @@ if (args.Contains("--explain"))
 {
     // The plans of the policy-only page and its filtered counterparts at the loaded scale, then nothing else.
     await PlanReport.RunAsync(database);
+    return;
+}
+
+if (args.Contains("--scale-out"))
+{
+    // Many concurrent clients straight to the primary, through PgBouncer and on a standby: throughput, not BenchmarkDotNet.
+    var scaleOut = await ScaleOutRun.RunAsync(
+        database,
+        int.Parse(ValueOf("--clients") ?? "32", CultureInfo.InvariantCulture),
+        int.Parse(ValueOf("--rounds") ?? "5", CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(int.Parse(ValueOf("--seconds") ?? "2", CultureInfo.InvariantCulture)),
+        int.Parse(ValueOf("--pool-size") ?? "4", CultureInfo.InvariantCulture));
+    Console.WriteLine();
+    Console.WriteLine($"Scale: {scale.Describe()}. Server: {database.ServerDescription}.");
+    Console.WriteLine(scaleOut);
+    if (output is not null)
+    {
+        await File.WriteAllTextAsync(output, scaleOut);
+    }
+
     return;
 }
 
@@ -82,7 +103,8 @@ static Type[] Scenarios(string? filter, bool quick)
     Type[] all =
     [
         typeof(ReadById), typeof(KeysetPage), typeof(PolicyOnlyPage), typeof(LoadAggregate), typeof(AddRevision), typeof(AppendHundred), typeof(SummaryView), typeof(Ingest),
-        typeof(IngestThroughRecorder), typeof(IngestAlternatives), typeof(RecordOne), typeof(ApiReadById),
+        typeof(IngestThroughRecorder), typeof(IngestAlternatives), typeof(RecordOne), typeof(ApiReadById), typeof(ActivePromptRead),
+        typeof(DeletionQueue), typeof(CountReads),
     ];
     return [.. all.Where(t => filter is null
         ? !(quick && t == typeof(IngestAlternatives))
@@ -105,7 +127,8 @@ static string MarkdownTable(IEnumerable<Summary> summaries, BenchmarkScale scale
     text.AppendLine("| scenario | variant | median | ratio to raw Npgsql | rows/s |");
     text.AppendLine("| --- | --- | ---: | ---: | ---: |");
     // Grouped by category, so that classes sharing one (the ingest classes) form one group with one baseline.
-    foreach (var group in reports.GroupBy(r => Category(r.BenchmarkCase.Descriptor.Type)))
+    // A scenario with parameters is one group per combination, each with its own baseline.
+    foreach (var group in reports.GroupBy(r => Category(r.BenchmarkCase.Descriptor.Type) + Parameters(r)))
     {
         var baseline = group.FirstOrDefault(r => r.BenchmarkCase.Descriptor.Baseline)?.ResultStatistics!.Median;
         foreach (var report in group)
@@ -123,11 +146,17 @@ static string MarkdownTable(IEnumerable<Summary> summaries, BenchmarkScale scale
     return text.ToString();
 }
 
+static string Parameters(BenchmarkReport report)
+    => report.BenchmarkCase.HasParameters ? $" ({report.BenchmarkCase.Parameters.DisplayInfo.Trim('[', ']')})" : string.Empty;
+
 static string Category(Type type) => type.GetCustomAttributes(typeof(BenchmarkDotNet.Attributes.BenchmarkCategoryAttribute), false)
     .Cast<BenchmarkDotNet.Attributes.BenchmarkCategoryAttribute>().SelectMany(c => c.Categories).FirstOrDefault() ?? type.Name;
 
 static int? RowsPerOperation(Type type)
-    => type == typeof(Ingest) || type == typeof(IngestThroughRecorder) || type == typeof(IngestAlternatives) ? Ingest.Rows : null;
+    => type == typeof(Ingest) || type == typeof(IngestThroughRecorder) || type == typeof(IngestAlternatives) ? Ingest.Rows
+        : type == typeof(DeletionQueue) ? DeletionQueue.Jobs
+        : type == typeof(CountReads) ? CountReads.Reads
+        : null;
 
 static string Format(double nanoseconds) => nanoseconds switch
 {

@@ -38,6 +38,8 @@ public static class DatabaseProvisioner
         return ProvisionAsync(server, ownsServer: false, options, cancellationToken);
     }
 
+    private static readonly SemaphoreSlim ClusterWideChanges = new(1, 1);
+
     private static async Task<ProvisionedDatabase> ProvisionAsync(
         DatabaseServer server, bool ownsServer, ProvisionOptions options, CancellationToken ct)
     {
@@ -48,22 +50,33 @@ public static class DatabaseProvisioner
         observer?.DatabaseReady(database);
         var owner = database.OwnerConnectionString;
 
-        if (options.ApplyMigrations)
+        // Roles and their memberships belong to the whole cluster, and the migrations and the login role create and
+        // grant them; the run lock is per database, so databases of one cluster provisioned at once (the tests'
+        // fixtures) would race on them (23505 on pg_auth_members). One at a time per process.
+        await ClusterWideChanges.WaitAsync(ct);
+        try
         {
-            database.Migrations = await SchemaMigrator.MigrateAsync(owner, target: null, observer is null ? null : observer.MigrationProgress, ct);
-            observer?.MigrationsApplied(database.Migrations);
-        }
+            if (options.ApplyMigrations)
+            {
+                database.Migrations = await SchemaMigrator.MigrateAsync(owner, target: null, observer is null ? null : observer.MigrationProgress, ct);
+                observer?.MigrationsApplied(database.Migrations);
+            }
 
-        if (options.LoginRole == LoginRoleSetup.Ensure || (options.LoginRole == LoginRoleSetup.EnsureIfSuperuser && database.OwnerIsSuperuser))
-        {
-            await AppLoginRole.EnsureAsync(owner, ct);
-            await AppLoginRole.AllowReadingMigrationHistoryAsync(owner, ct);
-            database.AppConnectionString = AppLoginRole.ConnectionStringFor(owner);
-            observer?.LoginRoleReady(database.AppConnectionString);
+            if (options.LoginRole == LoginRoleSetup.Ensure || (options.LoginRole == LoginRoleSetup.EnsureIfSuperuser && database.OwnerIsSuperuser))
+            {
+                await AppLoginRole.EnsureAsync(owner, ct);
+                await AppLoginRole.AllowReadingMigrationHistoryAsync(owner, ct);
+                database.AppConnectionString = AppLoginRole.ConnectionStringFor(owner);
+                observer?.LoginRoleReady(database.AppConnectionString);
+            }
+            else if (options.LoginRole == LoginRoleSetup.EnsureIfSuperuser)
+            {
+                observer?.LoginRoleSkipped();
+            }
         }
-        else if (options.LoginRole == LoginRoleSetup.EnsureIfSuperuser)
+        finally
         {
-            observer?.LoginRoleSkipped();
+            ClusterWideChanges.Release();
         }
 
         if (options.SeedDemoData)

@@ -1,13 +1,23 @@
+using System.Security.Cryptography;
+using System.Text;
 using Domain.Conversations;
+using Domain.Identity;
+using Domain.Files;
 using Domain.Persistence;
+using Domain.Persistence.Rls;
+using Domain.Prompts;
 using Domain.Sessions;
 using Domain.Usage;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Domain.DevDatabase;
 
-/// <summary>A demo user the seeder created (or found) in <c>auth.users</c>, and how many sessions it was given.</summary>
-public sealed record SeededUser(Guid Id, string Email, int Sessions);
+/// <summary>
+/// A demo user the seeder created (or found) in <c>auth.users</c>, how many sessions it was given, and what its profile
+/// says: whether it is an admin and its monthly limits (null: none).
+/// </summary>
+public sealed record SeededUser(Guid Id, string Email, int Sessions, bool IsAdmin = false, MonthlyUsageLimits? Limits = null);
 
 /// <summary>What <see cref="DemoDataSeeder.SeedAsync"/> did.</summary>
 /// <param name="Seeded">False when the database already held sessions and nothing was written.</param>
@@ -20,22 +30,36 @@ public sealed record SeededUser(Guid Id, string Email, int Sessions);
 /// <param name="Conversations">Conversations created.</param>
 /// <param name="Messages">Messages created.</param>
 /// <param name="UsageRecords">Usage records created.</param>
+/// <param name="Prompts">System prompts created (each with one active version); prompts are seeded whenever
+/// <c>public.system_prompts</c> is empty, even when the sessions were not.</param>
+/// <param name="PromptVersions">Prompt versions created.</param>
+/// <param name="PerformanceRecords">Prompt performance records created.</param>
+/// <param name="Files">Files registered.</param>
+/// <param name="ProviderUploads">Copies of files at providers recorded.</param>
+/// <param name="Attachments">Files attached to conversations.</param>
 public sealed record SeedResult(
     bool Seeded, long ExistingSessions, IReadOnlyList<SeededUser> Users, int Sessions, int Revisions, int Drafts, int HoleResolutions,
-    int Conversations = 0, int Messages = 0, int UsageRecords = 0)
+    int Conversations = 0, int Messages = 0, int UsageRecords = 0, int Prompts = 0, int PromptVersions = 0, int PerformanceRecords = 0,
+    int Files = 0, int ProviderUploads = 0, int Attachments = 0)
 {
     /// <summary>One line saying what happened.</summary>
-    public string Summary => Seeded
-        ? $"seeded {Users.Count} demo users with {Sessions} sessions, {Revisions} revisions, {Drafts} drafts, "
-            + $"{HoleResolutions} hole resolutions, {Conversations} conversations, {Messages} messages, {UsageRecords} usage records"
-        : $"not seeded: public.sessions already holds {ExistingSessions} rows";
+    public string Summary => (Seeded
+        ? $"seeded {Users.Count} demo users (their profiles made by the database; {Users.Count(u => u.IsAdmin)} admin) with "
+            + $"{Sessions} sessions, {Revisions} revisions, {Drafts} drafts, {HoleResolutions} hole resolutions, {Conversations} conversations, "
+            + $"{Messages} messages, {UsageRecords} usage records, "
+            + $"{Files} files ({ProviderUploads} provider copies, {Attachments} attachments; one file a user deleting, its jobs queued)"
+        : $"not seeded: public.sessions already holds {ExistingSessions} rows")
+        + (Prompts > 0 ? $"; {Prompts} prompts with {PromptVersions} versions (one active each), {PerformanceRecords} performance records" : string.Empty);
 }
 
 /// <summary>
-/// Fills an empty database with a few demo users and their sessions. Users are inserted into <c>auth.users</c> as
-/// the owner (on Supabase, Auth owns that table); every session is written through a context acting as its user,
-/// so the inserts pass the same row-level security as the application's. The content is fixed; only the
-/// timestamps follow the clock.
+/// Fills an empty database with a few demo users and their sessions, and an empty prompt catalog with seed 004's
+/// prompts. Users are inserted into <c>auth.users</c> as the owner (on Supabase, Auth owns that table), and the database
+/// gives each a profile (its display name from the sign-up metadata); every session is written through a context acting
+/// as its user, the prompts by the first demo user acting as an admin (the backend when there is no demo user), so the
+/// inserts pass the same row-level security as the application's, and the audit trail records each write with its
+/// actor. One user edits their preferences; the backend makes one an admin and gives one monthly limits. The content is
+/// fixed; only the timestamps follow the clock.
 /// </summary>
 public sealed class DemoDataSeeder(TimeProvider clock)
 {
@@ -55,7 +79,9 @@ public sealed class DemoDataSeeder(TimeProvider clock)
         var existing = await CountSessionsAsync(ownerConnectionString, ct);
         if (existing > 0)
         {
-            return new SeedResult(false, existing, [], 0, 0, 0, 0);
+            var demoUsers = await FindDemoUsersAsync(ownerConnectionString, ct);
+            var (prompts, versions, runs) = await SeedPromptsAsync(ownerConnectionString, contexts, demoUsers, clock.GetUtcNow().AddDays(-14), ct);
+            return new SeedResult(false, existing, [], 0, 0, 0, 0, Prompts: prompts, PromptVersions: versions, PerformanceRecords: runs);
         }
 
         var start = clock.GetUtcNow().AddDays(-14);
@@ -63,7 +89,7 @@ public sealed class DemoDataSeeder(TimeProvider clock)
 
         var users = new List<SeededUser>();
         var usage = new List<UsageRecord>();
-        int sessions = 0, revisions = 0, drafts = 0, holes = 0, conversations = 0, messages = 0;
+        int sessions = 0, revisions = 0, drafts = 0, holes = 0, conversations = 0, messages = 0, files = 0, uploads = 0, attachments = 0;
         for (var u = 0; u < DemoPlans.Users.Count; u++)
         {
             var plan = DemoPlans.Users[u];
@@ -82,26 +108,118 @@ public sealed class DemoDataSeeder(TimeProvider clock)
             }
 
             var firstSession = context.Sessions.Local.OrderBy(x => x.CreatedAt).First();
-            foreach (var conversation in Chats(userId, u, firstSession.Id, start.AddHours(u).AddDays(2), usage))
+            var chats = Chats(userId, u, firstSession.Id, start.AddHours(u).AddDays(2), usage).ToList();
+            foreach (var conversation in chats)
             {
                 context.Conversations.Add(conversation);
                 conversations++;
                 messages += conversation.Messages.Count;
             }
 
+            if (plan.Preferences is { } preferences)
+            {
+                // What a user edits on their own profile, as themselves: the column grants a user has.
+                var profile = await context.UserProfiles.SingleAsync(p => p.UserId == userId, ct);
+                profile.UpdateDetails(profile.DisplayName, profile.AvatarUrl, preferences);
+            }
+
+            var userFiles = DemoFiles(userId, u, chats, start.AddHours(u).AddDays(1));
+            context.Files.AddRange(userFiles);
+            files += userFiles.Count;
+            uploads += userFiles.Sum(f => f.ProviderUploads.Count);
+            attachments += chats.Sum(c => c.Files.Count);
+
+            await context.SaveChangesAsync(ct);
+
+            // One file a user whose deletion was requested: the database queues its jobs, which wait for a deletion worker.
+            userFiles[^1].RequestDeletion();
             await context.SaveChangesAsync(ct);
             sessions += plan.Sessions.Count;
-            users.Add(new SeededUser(userId, plan.Email, plan.Sessions.Count));
+            users.Add(new SeededUser(userId, plan.Email, plan.Sessions.Count, plan.IsAdmin, plan.Limits));
         }
 
-        // Usage is metered by the backend: only the service role may write the ledger.
+        // Usage is metered by the backend: only the service role may write the ledger. Roles and limits are the
+        // backend's to set, too.
         await using (var backend = contexts.AsServiceRole())
         {
             backend.UsageLogs.AddRange(usage);
+            foreach (var user in users.Where(u => u.IsAdmin || u.Limits is not null))
+            {
+                var profile = await backend.UserProfiles.SingleAsync(p => p.UserId == user.Id, ct);
+                if (user.IsAdmin)
+                {
+                    profile.ChangeRole(UserRole.Admin);
+                }
+
+                if (user.Limits is { } limits)
+                {
+                    profile.SetMonthlyLimits(limits);
+                }
+            }
+
             await backend.SaveChangesAsync(ct);
         }
 
-        return new SeedResult(true, 0, users, sessions, revisions, drafts, holes, conversations, messages, usage.Count);
+        var (promptCount, versionCount, runCount) = await SeedPromptsAsync(
+            ownerConnectionString, contexts, [.. users.Select(u => (u.Id, u.Email))], start, ct);
+        return new SeedResult(
+            true, 0, users, sessions, revisions, drafts, holes, conversations, messages, usage.Count, promptCount, versionCount, runCount,
+            Files: files, ProviderUploads: uploads, Attachments: attachments);
+    }
+
+    /// <summary>
+    /// Seed 004's prompts, unless <c>public.system_prompts</c> holds any: each tool and provider with its versions, one of
+    /// them active (one prompt rolled back from its newest), published by the first demo user acting as an admin, and
+    /// how the demo users' calls with them went, metered by the backend.
+    /// </summary>
+    private static async Task<(int Prompts, int Versions, int Runs)> SeedPromptsAsync(
+        string ownerConnectionString, DomainDbContextFactory contexts, IReadOnlyList<(Guid Id, string Email)> users, DateTimeOffset start,
+        CancellationToken ct)
+    {
+        if (await CountAsync(ownerConnectionString, "SELECT count(*) FROM public.system_prompts", ct) > 0)
+        {
+            return (0, 0, 0);
+        }
+
+        var prompts = new List<SystemPrompt>();
+        var at = start;
+        foreach (var plan in DemoPrompts.All)
+        {
+            var prompt = SystemPrompt.Create(plan.ToolName, plan.Provider, plan.Tier, plan.Description, at);
+            var admin = users.Count > 0 ? users[0].Id : (Guid?)null;
+            var versions = plan.Versions.Select((text, i) => prompt.PublishVersion(text, i == 0 ? "first version" : $"revision {i + 1}", admin, at.AddDays(i))).ToList();
+            prompt.Activate(versions[plan.ActiveVersion - 1], at.AddDays(plan.Versions.Count));
+            prompts.Add(prompt);
+            at = at.AddHours(1);
+        }
+
+        await using (var publisher = users.Count > 0 ? contexts.For(RlsClaims.ForAdmin(users[0].Id, users[0].Email)) : contexts.AsServiceRole())
+        {
+            publisher.SystemPrompts.AddRange(prompts);
+            await publisher.SaveChangesAsync(ct);
+        }
+
+        // How the demo users' calls went with each version: deterministic, so every `up` shows the same results.
+        var runs = new List<PromptPerformanceRecord>();
+        foreach (var version in prompts.SelectMany(p => p.Versions))
+        {
+            for (var i = 0; i < users.Count * 4; i++)
+            {
+                var succeeded = (i + 1) % (2 + version.VersionNumber) != 0;
+                runs.Add(PromptPerformanceRecord.Create(
+                    users[i % users.Count].Id, version.Id, 300 + (37 * i) + (11 * version.VersionNumber), 400 + (97 * i) - (60 * version.VersionNumber),
+                    succeeded, version.CreatedAt.AddHours(i + 1), qualityScore: succeeded ? 0.5 + (0.05 * (i % 8)) : null,
+                    errorMessage: succeeded ? null : "provider timeout"));
+            }
+        }
+
+        await using (var backend = contexts.AsServiceRole())
+        {
+            backend.PromptPerformance.AddRange(runs);
+            await backend.SaveChangesAsync(ct);
+        }
+
+        return (prompts.Count, prompts.Sum(p => p.Versions.Count), runs.Count);
     }
 
     /// <summary>
@@ -139,6 +257,37 @@ public sealed class DemoDataSeeder(TimeProvider clock)
         return [chat, review];
     }
 
+    /// <summary>
+    /// Four files for demo user number <paramref name="index"/>: a specification (ready, copied to OpenAI, attached to the
+    /// first chat), a diagram (ready, attached to both chats), notes never made ready (an orphan after a day), and an old
+    /// export with a copy at Kimi whose deletion the caller requests once it is saved (last in the list).
+    /// </summary>
+    private static List<StoredFile> DemoFiles(Guid userId, int index, IReadOnlyList<Conversation> chats, DateTimeOffset at)
+    {
+        StoredFile File(string name, string mimeType, long size, DateTimeOffset when)
+            => StoredFile.Register(
+                userId,
+                new FileDetails($"user-files/{userId}/{name}", name, mimeType, size,
+                    Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"demo {index} {name}")))),
+                when,
+                id: Guid.CreateVersion7(when));
+
+        var specification = File("specification.pdf", "application/pdf", 482_113, at);
+        specification.RecordProviderUpload(new ProviderUploadDetails("openai", $"file-demo-{index + 1}-spec", "assistants"), at.AddMinutes(1));
+        specification.MarkReady();
+        var diagram = File("diagram.png", "image/png", 91_404, at.AddMinutes(5));
+        diagram.MarkReady();
+        var notes = File("notes.txt", "text/plain", 2_048, at.AddMinutes(9));
+        var export = File("old-export.csv", "text/csv", 1_204_551, at.AddMinutes(12));
+        export.RecordProviderUpload(
+            new ProviderUploadDetails("kimi", $"kimi-demo-{index + 1}-export", "file-extract", at.AddDays(30)), at.AddMinutes(13));
+
+        chats[0].AttachFile(specification, at.AddDays(1).AddHours(1));
+        chats[0].AttachFile(diagram, at.AddDays(1).AddHours(1));
+        chats[1].AttachFile(diagram, at.AddDays(1).AddHours(4));
+        return [specification, diagram, notes, export];
+    }
+
     private static Session Build(Guid userId, SessionPlan plan, ref DateTimeOffset at)
     {
         var session = Session.Create(userId, plan.Title, plan.Description, at, Guid.CreateVersion7(at));
@@ -171,6 +320,33 @@ public sealed class DemoDataSeeder(TimeProvider clock)
         }
 
         return session;
+    }
+
+    private static async Task<long> CountAsync(string ownerConnectionString, string sql, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>The demo users an earlier seed created, in seeding order; empty when there are none.</summary>
+    private static async Task<List<(Guid Id, string Email)>> FindDemoUsersAsync(string ownerConnectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync(ct);
+        var users = new List<(Guid, string)>();
+        foreach (var email in DemoEmails)
+        {
+            await using var find = new NpgsqlCommand("SELECT id FROM auth.users WHERE email = @email ORDER BY id LIMIT 1", connection);
+            find.Parameters.AddWithValue("email", email);
+            if (await find.ExecuteScalarAsync(ct) is Guid id)
+            {
+                users.Add((id, email));
+            }
+        }
+
+        return users;
     }
 
     private static async Task<long> CountSessionsAsync(string ownerConnectionString, CancellationToken ct)
@@ -224,9 +400,13 @@ public sealed class DemoDataSeeder(TimeProvider clock)
             }
 
             var id = Guid.CreateVersion7(start.AddMinutes(u));
-            await using var insert = new NpgsqlCommand("INSERT INTO auth.users (id, email) VALUES (@id, @email)", connection, transaction);
+            await using var insert = new NpgsqlCommand(
+                "INSERT INTO auth.users (id, email, raw_user_meta_data) VALUES (@id, @email, jsonb_build_object('full_name', @name::text))",
+                connection,
+                transaction);
             insert.Parameters.AddWithValue("id", id);
             insert.Parameters.AddWithValue("email", email);
+            insert.Parameters.AddWithValue("name", DemoPlans.Users[u].FullName);
             await insert.ExecuteNonQueryAsync(ct);
             ids.Add(id);
         }
@@ -245,7 +425,42 @@ public sealed class DemoDataSeeder(TimeProvider clock)
 
     private sealed record SessionPlan(string Title, string? Description, SessionStatus Outcome, IReadOnlyList<Step> Steps);
 
-    private sealed record UserPlan(string Email, IReadOnlyList<SessionPlan> Sessions);
+    private sealed record UserPlan(
+        string Email, string FullName, IReadOnlyList<SessionPlan> Sessions, string? Preferences = null, bool IsAdmin = false, MonthlyUsageLimits? Limits = null);
+
+    private sealed record PromptPlan(string ToolName, string Provider, int Tier, string Description, IReadOnlyList<string> Versions, int ActiveVersion);
+
+    /// <summary>Seed 004's tools (chat, debug, analyze, codereview) for its providers (kimi, glm, base).</summary>
+    private static class DemoPrompts
+    {
+        public static IReadOnlyList<PromptPlan> All { get; } =
+        [
+            new("chat", "kimi", 1, "General conversation",
+            [
+                "You are a helpful assistant. Answer the question.",
+                "You are a helpful assistant. Answer the question in at most three paragraphs, and say when you are unsure.",
+            ], ActiveVersion: 2),
+            new("chat", "glm", 1, "General conversation",
+            [
+                "You are a concise assistant. Answer in plain language.",
+            ], ActiveVersion: 1),
+            new("codereview", "kimi", 2, "Reviews a diff for defects",
+            [
+                "Review the diff. List defects by severity.",
+                "Review the diff. List defects by severity, each with the line it is on.",
+                "Review the diff. List defects by severity, each with the line it is on and a suggested fix. Be exhaustive.",
+            ], ActiveVersion: 2),
+            new("debug", "base", 0, "Finds the cause of a failure",
+            [
+                "Given the error and the code, find the root cause before proposing a fix.",
+            ], ActiveVersion: 1),
+            new("analyze", "glm", 2, "Explains a codebase's structure",
+            [
+                "Describe the architecture: components, their responsibilities and how they depend on each other.",
+                "Describe the architecture: components, their responsibilities, how they depend on each other, and the risks you see.",
+            ], ActiveVersion: 2),
+        ];
+    }
 
     private static class DemoPlans
     {
@@ -253,7 +468,7 @@ public sealed class DemoDataSeeder(TimeProvider clock)
 
         public static IReadOnlyList<UserPlan> Users { get; } =
         [
-            new("ada@demo.domain.test",
+            new("ada@demo.domain.test", "Ada Lovelace",
             [
                 new("Parse CSV invoices", "Turn supplier CSV exports into invoice records.", SessionStatus.Finalized,
                 [
@@ -276,8 +491,8 @@ public sealed class DemoDataSeeder(TimeProvider clock)
                 [
                     new RevisionStep("""{"goal": "export monthly report", "format": "xlsx"}""", "Imported from the old tool"),
                 ]),
-            ]),
-            new("grace@demo.domain.test",
+            ], Preferences: """{"theme": "dark", "language": "en"}"""),
+            new("grace@demo.domain.test", "Grace Hopper",
             [
                 new("COBOL copybook to JSON Schema", "Map PIC clauses to JSON Schema types.", SessionStatus.Finalized,
                 [
@@ -298,8 +513,8 @@ public sealed class DemoDataSeeder(TimeProvider clock)
                     new DraftStep("0 2 * * * /opt/batch/run.sh", "cron", true, null),
                 ]),
                 new("Unit conversion library", null, SessionStatus.Active, []),
-            ]),
-            new("linus@demo.domain.test",
+            ], IsAdmin: true),
+            new("linus@demo.domain.test", "Linus Torvalds",
             [
                 new("Commit message linter", "A commit-msg hook enforcing the project's format.", SessionStatus.Finalized,
                 [
@@ -313,7 +528,7 @@ public sealed class DemoDataSeeder(TimeProvider clock)
                     new DraftStep("- [ ] builds\n- [ ] tests\n- [ ] signed-off\n", "markdown", false,
                         """{"errors": ["hole ?h1 not rendered"], "warnings": ["list is short"]}"""),
                 ]),
-            ]),
+            ], Limits: MonthlyUsageLimits.Of(100_000, 5.00m)),
         ];
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Domain.DevDatabase;
 
 /// <summary>
@@ -38,7 +36,7 @@ public sealed class LocalClusterSource : IDatabaseServerSource
         return new(
             () => new LocalPostgresOptions
             {
-                DataDirectory = Path.Combine(Path.GetTempPath(), $"{namePrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"),
+                DataDirectory = EndedRuns.NewDirectory(namePrefix),
             },
             namePrefix,
             null);
@@ -49,7 +47,7 @@ public sealed class LocalClusterSource : IDatabaseServerSource
     {
         if (_throwawayPrefix is not null)
         {
-            await RemoveClustersOfEndedRunsAsync(_throwawayPrefix, cancellationToken);
+            await EndedRuns.RemoveAsync(_throwawayPrefix, LocalPostgres.DestroyAsync, cancellationToken);
         }
 
         var local = await LocalPostgres.StartAsync(_options(), cancellationToken);
@@ -58,30 +56,5 @@ public sealed class LocalClusterSource : IDatabaseServerSource
             DefaultDatabase = _database,
             LocalCluster = local,
         };
-    }
-
-    private static async Task RemoveClustersOfEndedRunsAsync(string prefix, CancellationToken cancellationToken)
-    {
-        foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), prefix + "*"))
-        {
-            var pidText = Path.GetFileName(directory)[prefix.Length..].Split('-')[0];
-            if (int.TryParse(pidText, out var pid) && !ProcessIsAlive(pid))
-            {
-                await LocalPostgres.DestroyAsync(directory, cancellationToken);
-            }
-        }
-    }
-
-    private static bool ProcessIsAlive(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
     }
 }

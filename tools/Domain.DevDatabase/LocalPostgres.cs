@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -122,26 +121,7 @@ public sealed class LocalPostgres : IAsyncDisposable
             throw new InvalidOperationException($"Port {port} on 127.0.0.1 is already in use; choose another with --port.");
         }
 
-        var settings = new List<string>
-        {
-            "-p", port.ToString(CultureInfo.InvariantCulture),
-            "-c", "listen_addresses=127.0.0.1",
-            "-c", $"unix_socket_directories={dataDirectory}",
-            "-c", "max_connections=200",
-
-            // Storage here is SSD and the working set cached: PostgreSQL's default of 4 overprices index order, and
-            // under RLS (whose owner check the planner estimates at 1/n_distinct(user_id)) it then sorts a user's
-            // whole bitmap instead of reading a keyset page in index order (docs/benchmarks.md).
-            "-c", "random_page_cost=1.1",
-        };
-        if (!options.Persistent)
-        {
-            settings.AddRange(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
-        }
-
-        var log = Path.Combine(dataDirectory, "server.log");
-        await RunAsync(bin, "pg_ctl", ["-D", dataDirectory, "-l", log, "-w", "-t", "60", "-o", string.Join(' ', settings.Select(QuoteOption)), "start"],
-            cancellationToken);
+        await RunAsync(bin, "pg_ctl", StartArguments(dataDirectory, port, options.Persistent), cancellationToken);
 
         if (options.Persistent)
         {
@@ -150,6 +130,40 @@ public sealed class LocalPostgres : IAsyncDisposable
         }
 
         return new LocalPostgres(dataDirectory, port, await ReadVersionAsync(port, cancellationToken), true, options.Persistent);
+    }
+
+    /// <summary>
+    /// Makes a streaming standby of this cluster in <paramref name="namePrefix"/>'s throwaway directory (as
+    /// <see cref="LocalClusterSource.Throwaway"/> names them, so a killed run's standby is removed by the next one) with
+    /// <c>pg_basebackup -R</c>, which writes the connection to this primary and <c>standby.signal</c>, and starts it on a
+    /// free port as a hot standby. Disposing it stops and deletes it.
+    /// </summary>
+    public async Task<LocalPostgres> StartStandbyAsync(string namePrefix, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(namePrefix);
+        var bin = FindBinDirectory() ?? throw new InvalidOperationException("PostgreSQL binaries (pg_basebackup) were not found.");
+        await EndedRuns.RemoveAsync(namePrefix, DestroyAsync, cancellationToken);
+        var dataDirectory = EndedRuns.NewDirectory(namePrefix);
+        PrepareDirectory(dataDirectory);
+        await RunAsync(bin, "pg_basebackup",
+            ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "-D", dataDirectory, "-R", "-X", "stream", "-c", "fast"],
+            cancellationToken);
+        return await StartAsync(new LocalPostgresOptions { DataDirectory = dataDirectory }, cancellationToken);
+    }
+
+    /// <summary>Stops this server (<c>pg_ctl stop -m fast</c>) and keeps its directory, to be started again with <see cref="StartServerAsync"/>.</summary>
+    public async Task StopServerAsync(CancellationToken cancellationToken = default)
+    {
+        var bin = FindBinDirectory() ?? throw new InvalidOperationException("PostgreSQL binaries (pg_ctl) were not found.");
+        NpgsqlConnection.ClearAllPools();
+        await RunAsync(bin, "pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"], cancellationToken);
+    }
+
+    /// <summary>Starts this server again after <see cref="StopServerAsync"/>, on the same port with the same settings.</summary>
+    public async Task StartServerAsync(CancellationToken cancellationToken = default)
+    {
+        var bin = FindBinDirectory() ?? throw new InvalidOperationException("PostgreSQL binaries (pg_ctl) were not found.");
+        await RunAsync(bin, "pg_ctl", StartArguments(DataDirectory, Port, _persistent), cancellationToken);
     }
 
     /// <summary>Stops the persistent cluster kept at <paramref name="dataDirectory"/>; false if it was not running.</summary>
@@ -175,9 +189,13 @@ public sealed class LocalPostgres : IAsyncDisposable
             await RunAsync(bin, "pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "stop"], cancellationToken);
         }
 
-        if (Directory.Exists(dataDirectory))
+        try
         {
             Directory.Delete(dataDirectory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Another run on this machine removed the same leftover cluster first.
         }
     }
 
@@ -205,10 +223,34 @@ public sealed class LocalPostgres : IAsyncDisposable
         await DestroyAsync(DataDirectory);
     }
 
-    private static bool RunningAsRoot => Environment.IsPrivilegedProcess && OperatingSystem.IsLinux();
+    /// <summary><c>pg_ctl start</c> for <paramref name="dataDirectory"/> on <paramref name="port"/> of 127.0.0.1.</summary>
+    private static string[] StartArguments(string dataDirectory, int port, bool persistent)
+    {
+        var settings = new List<string>
+        {
+            "-p", port.ToString(CultureInfo.InvariantCulture),
+            "-c", "listen_addresses=127.0.0.1",
+            "-c", $"unix_socket_directories={dataDirectory}",
+            "-c", "max_connections=200",
+
+            // Storage here is SSD and the working set cached: PostgreSQL's default of 4 overprices index order, and
+            // under RLS (whose owner check the planner estimates at 1/n_distinct(user_id)) it then sorts a user's
+            // whole bitmap instead of reading a keyset page in index order (docs/benchmarks.md).
+            "-c", "random_page_cost=1.1",
+        };
+        if (!persistent)
+        {
+            settings.AddRange(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
+        }
+
+        var log = Path.Combine(dataDirectory, "server.log");
+        return ["-D", dataDirectory, "-l", log, "-w", "-t", "60", "-o", string.Join(' ', settings.Select(QuoteOption)), "start"];
+    }
+
+    private static bool RunningAsRoot => PostgresUserProcess.RunningAsRoot;
 
     [UnsupportedOSPlatformGuard("windows")]
-    private static bool IsUnix => !OperatingSystem.IsWindows();
+    private static bool IsUnix => PostgresUserProcess.IsUnix;
 
     /// <summary>
     /// The requested directory, or, when running as root and the postgres user cannot reach it (a clone inside a
@@ -267,10 +309,7 @@ public sealed class LocalPostgres : IAsyncDisposable
         }
 
         File.SetUnixFileMode(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        if (RunningAsRoot)
-        {
-            RunChecked("chown", ["-R", "postgres:postgres", dataDirectory]);
-        }
+        PostgresUserProcess.GiveToPostgres(dataDirectory);
     }
 
     private static bool IsRunning(string bin, string dataDirectory)
@@ -332,68 +371,9 @@ public sealed class LocalPostgres : IAsyncDisposable
 
     private static string QuoteOption(string value) => value.Contains(' ', StringComparison.Ordinal) ? $"'{value}'" : value;
 
-    private static async Task RunAsync(string bin, string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
-    {
-        var (exitCode, output, error) = await Task.Run(() => Run(bin, tool, arguments), cancellationToken);
-        if (exitCode != 0)
-        {
-            throw new InvalidOperationException(
-                $"{tool} {string.Join(' ', arguments)} failed with exit code {exitCode}: {error.Trim()} {output.Trim()}".Trim());
-        }
-    }
+    private static Task RunAsync(string bin, string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+        => PostgresUserProcess.RunCheckedAsync(Path.Combine(bin, tool), arguments, cancellationToken);
 
     private static (int ExitCode, string Output, string Error) Run(string bin, string tool, IReadOnlyList<string> arguments)
-    {
-        var executable = Path.Combine(bin, tool);
-        return RunRaw(RunningAsRoot ? "runuser" : executable, RunningAsRoot ? ["-u", "postgres", "--", executable, .. arguments] : arguments);
-    }
-
-    private static void RunChecked(string executable, IReadOnlyList<string> arguments)
-    {
-        var (exitCode, output, error) = RunRaw(executable, arguments);
-        if (exitCode != 0)
-        {
-            throw new InvalidOperationException($"{executable} {string.Join(' ', arguments)} failed ({exitCode}): {error.Trim()} {output.Trim()}");
-        }
-    }
-
-    /// <summary>
-    /// Runs a program to completion. Output goes to temporary files, not pipes: the postmaster that
-    /// <c>pg_ctl start</c> leaves behind inherits the handles, and a pipe would never reach end-of-file.
-    /// </summary>
-    private static (int ExitCode, string Output, string Error) RunRaw(string executable, IReadOnlyList<string> arguments)
-    {
-        var outFile = Path.GetTempFileName();
-        var errFile = Path.GetTempFileName();
-        try
-        {
-            var start = new ProcessStartInfo("/bin/sh")
-            {
-                UseShellExecute = false,
-                RedirectStandardInput = false,
-                RedirectStandardOutput = false,
-                RedirectStandardError = false,
-                WorkingDirectory = Path.GetTempPath(),
-            };
-            start.ArgumentList.Add("-c");
-            start.ArgumentList.Add("exec \"$@\" >\"$OUT\" 2>\"$ERR\" </dev/null");
-            start.ArgumentList.Add("sh");
-            start.ArgumentList.Add(executable);
-            foreach (var argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            start.Environment["OUT"] = outFile;
-            start.Environment["ERR"] = errFile;
-            using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {executable}.");
-            process.WaitForExit();
-            return (process.ExitCode, File.ReadAllText(outFile), File.ReadAllText(errFile));
-        }
-        finally
-        {
-            File.Delete(outFile);
-            File.Delete(errFile);
-        }
-    }
+        => PostgresUserProcess.Run(Path.Combine(bin, tool), arguments);
 }

@@ -9,9 +9,11 @@ namespace Domain.Application.Common;
 /// </summary>
 public sealed class Caller
 {
-    private Caller(RlsClaims claims)
+    private Caller(RlsClaims claims, Guid? apiKeyId = null, IReadOnlySet<string>? scopes = null)
     {
         Claims = claims;
+        ApiKeyId = apiKeyId;
+        Scopes = scopes;
     }
 
     /// <summary>Nobody signed in: reaches no row.</summary>
@@ -28,6 +30,22 @@ public sealed class Caller
 
     /// <summary>Whether nobody is signed in: such a caller owns nothing and reaches no row.</summary>
     public bool IsAnonymous => Claims.Role == RlsClaims.AnonRole;
+
+    /// <summary>Whether the caller acts as an admin (the database role <c>domain_admin</c>).</summary>
+    public bool IsAdmin => Claims.Role == RlsClaims.AdminRole;
+
+    /// <summary>Whether the caller is the backend (the service role).</summary>
+    public bool IsService => Claims.Role == RlsClaims.ServiceRole;
+
+    /// <summary>The API key the caller presented; null for every other caller.</summary>
+    public Guid? ApiKeyId { get; }
+
+    /// <summary>
+    /// What the caller may be used for when it presented an API key: the key's scopes. Null for every other caller,
+    /// who is not limited by scopes (see <see cref="HasScope"/>). The database does not read scopes: row-level
+    /// security acts for the key's owner, and the application decides which operations a scope allows.
+    /// </summary>
+    public IReadOnlySet<string>? Scopes { get; }
 
     /// <summary>The claims the database sees for this caller.</summary>
     internal RlsClaims Claims { get; }
@@ -46,6 +64,27 @@ public sealed class Caller
     /// <exception cref="ArgumentException">The claims cannot be trusted or sent as they are; the message says why.</exception>
     public static Caller FromVerifiedClaims(string payloadJson) => new(RlsClaims.FromJwtPayload(payloadJson));
 
+    /// <summary>Whether the caller may do what <paramref name="scope"/> names: always, unless it is limited by an API key's scopes.</summary>
+    public bool HasScope(string scope)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        return Scopes is null || Scopes.Contains(scope);
+    }
+
+    /// <summary>
+    /// The owner of a verified API key, with the key's scopes: an admin or an ordinary user as the owner's profile says
+    /// (<paramref name="ownerIsAdmin"/>).
+    /// </summary>
+    internal static Caller ForApiKey(Guid userId, string? email, bool ownerIsAdmin, Guid apiKeyId, IEnumerable<string> scopes)
+        => new(
+            ownerIsAdmin ? RlsClaims.ForAdmin(userId, email) : RlsClaims.ForUser(userId, email),
+            apiKeyId,
+            scopes.ToHashSet(StringComparer.Ordinal));
+
+    /// <summary>This caller with the role <paramref name="isAdmin"/> says (what the caller's profile holds), the rest kept.</summary>
+    internal Caller WithProfileRole(bool isAdmin)
+        => UserId is null || IsAdmin == isAdmin ? this : new Caller(Claims.WithProfileRole(isAdmin), ApiKeyId, Scopes);
+
     /// <inheritdoc />
-    public override string ToString() => Claims.ToString();
+    public override string ToString() => ApiKeyId is { } key ? $"{Claims} (API key {key})" : Claims.ToString();
 }

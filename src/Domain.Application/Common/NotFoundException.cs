@@ -18,6 +18,17 @@ public sealed class NotFoundException : Exception
         Id = id;
     }
 
+    /// <summary>
+    /// The entity known by <paramref name="key"/> rather than an id (a prompt's tool and provider, say) does not exist.
+    /// Used for shared data, which every signed-in caller reads: it is missing for all of them.
+    /// </summary>
+    public NotFoundException(string entity, string key, Exception? innerException = null)
+        : base($"{entity} {key} was not found.", innerException)
+    {
+        Entity = entity;
+        Key = key;
+    }
+
     public NotFoundException()
     {
         Entity = string.Empty;
@@ -38,4 +49,7 @@ public sealed class NotFoundException : Exception
     public string Entity { get; }
 
     public Guid Id { get; }
+
+    /// <summary>What the entity is known by when it is not an id; null otherwise.</summary>
+    public string? Key { get; }
 }

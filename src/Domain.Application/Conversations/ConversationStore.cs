@@ -14,7 +14,8 @@ namespace Domain.Application.Conversations;
 /// <summary>
 /// Use cases of the Conversation aggregate (seed 004's <c>SupabaseConversationManager</c>, seed 001's chat history),
 /// each acting for one caller through <see cref="RequestPipeline"/>: the request is validated before the database is
-/// touched, and RLS decides what the caller reaches. A conversation the caller may not see is "not found".
+/// touched, and RLS decides what the caller reaches; the reads (<c>Get…</c>, <c>Find…</c>, <c>List…</c>) on a read-only
+/// context, which reads from the read replica when one is configured. A conversation the caller may not see is "not found".
 /// </summary>
 public sealed class ConversationStore(RequestPipeline pipeline, TimeProvider clock, TypeAdapterConfig mapping, IOptions<ConversationOptions> options)
 {
@@ -61,11 +62,11 @@ public sealed class ConversationStore(RequestPipeline pipeline, TimeProvider clo
 
     /// <summary>The conversation; null when it does not exist or the caller may not see it.</summary>
     public Task<ConversationDto?> GetAsync(Caller caller, Guid conversationId, CancellationToken cancellationToken = default)
-        => pipeline.RunAsync(caller, async (context, _) => (await context.FindConversationAsync(conversationId))?.Adapt<ConversationDto>(mapping), cancellationToken);
+        => pipeline.ReadAsync(caller, async (context, _) => (await context.FindConversationAsync(conversationId))?.Adapt<ConversationDto>(mapping), cancellationToken);
 
     /// <summary>The caller's conversation with <paramref name="continuationId"/> (seed 004's <c>retrieve_conversation</c>); null when there is none.</summary>
     public Task<ConversationDto?> FindByContinuationIdAsync(Caller caller, string continuationId, CancellationToken cancellationToken = default)
-        => pipeline.RunAsync(caller, async (context, _) =>
+        => pipeline.ReadAsync(caller, async (context, _) =>
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(continuationId);
             RequireUser(caller);
@@ -77,7 +78,7 @@ public sealed class ConversationStore(RequestPipeline pipeline, TimeProvider clo
     /// for the next). A user pages through their own; admins and the service role through every one RLS shows them.
     /// </summary>
     public Task<IReadOnlyList<ConversationDto>> ListAsync(Caller caller, ListConversationsRequest request, CancellationToken cancellationToken = default)
-        => pipeline.RunAsync(caller, request, async (context, r, ct) =>
+        => pipeline.ReadAsync(caller, request, async (context, r, ct) =>
         {
             var page = await context.ConversationPageAsync(caller.UserId, r.PageSize, r.After is { } after ? (after.LastActivityAt, after.Id) : null, ct);
             return (IReadOnlyList<ConversationDto>)page.Adapt<List<ConversationDto>>(mapping);
@@ -141,7 +142,7 @@ public sealed class ConversationStore(RequestPipeline pipeline, TimeProvider clo
     /// </summary>
     public Task<IReadOnlyList<MessageDto>> GetMessagesAsync(
         Caller caller, Guid conversationId, MessageHistoryRequest request, CancellationToken cancellationToken = default)
-        => pipeline.RunAsync(caller, request, async (context, r, ct) =>
+        => pipeline.ReadAsync(caller, request, async (context, r, ct) =>
         {
             var page = await context.MessagePageAsync(conversationId, r.PageSize, r.NewestFirst, r.Cursor, ct);
             if (page.Count == 0 && r.Cursor is null && await context.FindConversationAsync(conversationId) is null)

@@ -11,7 +11,8 @@ namespace Domain.Application.Sessions;
 
 /// <summary>
 /// Use cases of the Session aggregate, each acting for one caller (<see cref="RequestPipeline"/> validates the request
-/// before the database is touched and gives the operation a context acting for the caller). Invalid input is a
+/// before the database is touched and gives the operation a context acting for the caller; the reads, <c>Get…</c> and
+/// <c>List…</c>, a read-only one, which reads from the read replica when one is configured). Invalid input is a
 /// <see cref="ValidationException"/>; a broken invariant throws the domain's exception; database refusals arrive as the
 /// data layer's exception types (a concurrent writer: <c>ConcurrencyConflictException</c>, retryable).
 /// </summary>
@@ -28,7 +29,7 @@ public sealed class SessionStore(RequestPipeline pipeline, TimeProvider clock, T
 
     /// <summary>The session with its children, read in one round trip; null when it does not exist or the caller may not see it.</summary>
     public Task<SessionDetailsDto?> GetAsync(Caller caller, Guid sessionId, CancellationToken cancellationToken = default)
-        => pipeline.RunAsync(caller, async (context, ct) =>
+        => pipeline.ReadAsync(caller, async (context, ct) =>
         {
             var snapshot = await context.LoadSessionSnapshotAsync(sessionId, ct);
             return snapshot?.Adapt<SessionDetailsDto>(mapping);
@@ -40,7 +41,7 @@ public sealed class SessionStore(RequestPipeline pipeline, TimeProvider clock, T
     /// RLS lets them see.
     /// </summary>
     public Task<IReadOnlyList<SessionDto>> ListAsync(Caller caller, ListSessionsRequest request, CancellationToken cancellationToken = default)
-        => pipeline.RunAsync(caller, request, async (context, r, ct) =>
+        => pipeline.ReadAsync(caller, request, async (context, r, ct) =>
         {
             var page = await context.SessionPageAsync(caller.UserId, r.PageSize, r.After is { } after ? (after.CreatedAt, after.Id) : null, r.Status, ct);
             return (IReadOnlyList<SessionDto>)page.Adapt<List<SessionDto>>(mapping);
@@ -97,12 +98,12 @@ public sealed class SessionStore(RequestPipeline pipeline, TimeProvider clock, T
 
     /// <summary>The session's summary from the <c>session_summary</c> view; null when it does not exist or the caller may not see it.</summary>
     public Task<SessionSummaryDto?> GetSummaryAsync(Caller caller, Guid sessionId, CancellationToken cancellationToken = default)
-        => pipeline.RunAsync(caller, async (context, ct) =>
+        => pipeline.ReadAsync(caller, async (context, ct) =>
             (await context.SessionSummaries.SingleOrDefaultAsync(s => s.Id == sessionId, ct))?.Adapt<SessionSummaryDto>(mapping), cancellationToken);
 
     /// <summary>The session's metadata (a JSON object); null when the session does not exist or the caller may not see it.</summary>
     public Task<string?> GetMetadataAsync(Caller caller, Guid sessionId, CancellationToken cancellationToken = default)
-        => pipeline.RunAsync(caller, (context, ct) =>
+        => pipeline.ReadAsync(caller, (context, ct) =>
             context.Sessions.Where(s => s.Id == sessionId).Select(s => (string?)s.Metadata).SingleOrDefaultAsync(ct), cancellationToken);
 
     public Task<SessionDto> ReplaceMetadataAsync(

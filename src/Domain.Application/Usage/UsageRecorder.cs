@@ -102,7 +102,7 @@ public sealed class UsageRecorder : IHostedService, IAsyncDisposable, IDisposabl
     /// <paramref name="cancellationToken"/> fires; a refusal ends the stop at once.
     /// </summary>
     /// <exception cref="UsageRecordingException">Records could not be written before the token fired or were refused:
-    /// how many, why, and the records themselves (<see cref="UsageRecordingException.UnwrittenRecords"/>). The
+    /// how many, why, and the records themselves (<see cref="LedgerRecordingException{TRecord}.UnwrittenRecords"/>). The
     /// recorder no longer holds them.</exception>
     public Task StopAsync(CancellationToken cancellationToken) => _recorder.StopAsync(cancellationToken);
 

@@ -11,5 +11,8 @@ internal static class OrdinalIndexes
     public const string SessionRevisionNumber = "ix_session_revisions_session_id_revision_number";
     public const string MessageSequence = "ix_messages_conversation_id_sequence";
 
-    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal) { SessionRevisionNumber, MessageSequence };
+    /// <summary>A unique constraint rather than an index: the key the active version of a prompt references.</summary>
+    public const string PromptVersionNumber = "ak_prompt_versions_prompt_id_version_number";
+
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal) { SessionRevisionNumber, MessageSequence, PromptVersionNumber };
 }

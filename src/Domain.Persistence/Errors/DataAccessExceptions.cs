@@ -84,3 +84,17 @@ public sealed class ConstraintViolationException : DataAccessException
 
     public override bool IsRetryable => false;
 }
+
+/// <summary>
+/// A write was sent through a read-only context (<see cref="DomainDbContext.IsReadOnly"/>) or reached a standby
+/// (SQLSTATE 25006). Nothing was written; retrying changes nothing: write through a context from <c>For</c>.
+/// </summary>
+public sealed class ReadOnlyViolationException : DataAccessException
+{
+    public ReadOnlyViolationException(string message, Exception? innerException = null)
+        : base(message, "25006", null, innerException)
+    {
+    }
+
+    public override bool IsRetryable => false;
+}

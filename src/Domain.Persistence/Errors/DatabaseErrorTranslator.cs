@@ -45,6 +45,10 @@ public static class DatabaseErrorTranslator
                     postgres.SqlState, postgres.ConstraintName, exception),
             PostgresErrorCodes.InsufficientPrivilege =>
                 new RlsViolationException($"Refused by row-level security or grants{where}: {postgres.MessageText}", exception),
+            PostgresErrorCodes.ReadOnlySqlTransaction =>
+                new ReadOnlyViolationException(
+                    $"Refused: the transaction is read-only (a read-only context, or a standby){where}: {postgres.MessageText}. Nothing was written.",
+                    exception),
             PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected =>
                 new ConcurrencyConflictException(
                     $"The transaction conflicted with a concurrent one ({postgres.SqlState}); nothing was saved. Retry.",

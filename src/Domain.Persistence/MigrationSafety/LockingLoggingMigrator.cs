@@ -1,4 +1,5 @@
 #pragma warning disable EF1001 // Migrator is EF's pubternal implementation; subclassing it is the supported way to observe each step.
+using Domain.Persistence.Connections;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -12,7 +13,8 @@ namespace Domain.Persistence.MigrationSafety;
 
 /// <summary>
 /// EF's migrator, with the run lock and the log. A run holds <see cref="MigrationRunLock"/> from before it reads the
-/// history until it ends, so runs started together apply each migration once. Each step it really applies or reverts
+/// history until it ends, so runs started together apply each migration once; it refuses a transaction-mode pooler,
+/// where that lock cannot hold, before it changes anything. Each step it really applies or reverts
 /// gets a <c>running</c> row in <see cref="MigrationLog"/> on a separate connection first; the step's own transaction
 /// turns it into <c>completed</c> or <c>rolled_back</c>; a failure turns it into <c>failed</c> with the error. Used by
 /// <c>domain migrate</c> and by migration bundles alike, since both build the migrating context through
@@ -26,6 +28,7 @@ public sealed class LockingLoggingMigrator : Migrator
     private readonly IRelationalCommandDiagnosticsLogger _commandLogger;
     private readonly IMigrationsAssembly _migrationsAssembly;
     private readonly IDatabaseProvider _databaseProvider;
+    private readonly DomainConnectionMode? _configuredMode;
     private readonly List<long> _openSteps = [];
     private Guid? _runId;
     private MigrationRunLock? _runLock;
@@ -59,6 +62,7 @@ public sealed class LockingLoggingMigrator : Migrator
         _commandLogger = commandLogger;
         _migrationsAssembly = migrationsAssembly;
         _databaseProvider = databaseProvider;
+        _configuredMode = contextOptions.FindExtension<ConnectionModeOptionsExtension>()?.Configured;
     }
 
     /// <inheritdoc />
@@ -180,7 +184,7 @@ public sealed class LockingLoggingMigrator : Migrator
     {
         _runId = Guid.CreateVersion7();
         _openSteps.Clear();
-        _runLock = MigrationRunLock.Acquire(_connection.ConnectionString);
+        _runLock = MigrationRunLock.Acquire(_connection.ConnectionString, _configuredMode);
 
         using var connection = OpenLogConnection();
         MigrationLog.EnsureCreatedAsync(connection).GetAwaiter().GetResult();

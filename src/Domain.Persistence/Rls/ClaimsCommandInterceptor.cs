@@ -119,11 +119,11 @@ public sealed class ClaimsCommandInterceptor : DbCommandInterceptor
         if (command.Transaction is null)
         {
             TransactionClaims.ThrowIfInsideAnothersTransaction(command.Connection!, context);
-            ClaimsStatement.Prepend(command, context.Claims);
+            ClaimsStatement.Prepend(command, context.Claims, context.IsReadOnly);
         }
         else if (TransactionClaims.NeedsClaims(command.Transaction, context))
         {
-            ClaimsStatement.Apply(command.Connection!, command.Transaction, context.Claims);
+            ClaimsStatement.Apply(command.Connection!, command.Transaction, context.Claims, context.IsReadOnly);
             TransactionClaims.Claimed(command.Transaction, context);
         }
     }
@@ -134,11 +134,11 @@ public sealed class ClaimsCommandInterceptor : DbCommandInterceptor
         if (command.Transaction is null)
         {
             TransactionClaims.ThrowIfInsideAnothersTransaction(command.Connection!, context);
-            ClaimsStatement.Prepend(command, context.Claims);
+            ClaimsStatement.Prepend(command, context.Claims, context.IsReadOnly);
         }
         else if (TransactionClaims.NeedsClaims(command.Transaction, context))
         {
-            await ClaimsStatement.ApplyAsync(command.Connection!, command.Transaction, context.Claims, cancellationToken);
+            await ClaimsStatement.ApplyAsync(command.Connection!, command.Transaction, context.Claims, context.IsReadOnly, cancellationToken);
             TransactionClaims.Claimed(command.Transaction, context);
         }
     }

@@ -56,17 +56,29 @@ internal static class ClaimsStatement
     public static readonly string StatementSql =
         "SELECT " + string.Join(", ", Settings.Select(s => $"pg_catalog.set_config('{s.Name}', @{s.Parameter}, true)"));
 
+    /// <summary>
+    /// The statement for a read-only context (<see cref="DomainDbContext.IsReadOnly"/>): the same settings, and the
+    /// transaction made read-only, so PostgreSQL refuses any write it carries, on the primary as on a standby.
+    /// Setting <c>transaction_read_only</c> on is allowed at any point of a transaction (only turning it off is not).
+    /// </summary>
+    public static readonly string ReadOnlyStatementSql = StatementSql + ", pg_catalog.set_config('transaction_read_only', 'on', true)";
+
     private static readonly RequestSetting[] Parameters = [.. Settings.DistinctBy(s => s.Parameter)];
 
     private static readonly string PrependedPrefix = StatementSql + ";\n";
 
+    private static readonly string ReadOnlyPrependedPrefix = ReadOnlyStatementSql + ";\n";
+
     private const string NoResultOfItsOwn = "The command carried the claims statement but returned no result of its own.";
 
-    /// <summary>Runs the statement on its own inside <paramref name="transaction"/>.</summary>
-    public static void Apply(DbConnection connection, DbTransaction transaction, RlsClaims claims)
+    /// <summary>
+    /// Runs the statement on its own inside <paramref name="transaction"/>; <paramref name="readOnly"/> makes the
+    /// transaction read-only too (<see cref="ReadOnlyStatementSql"/>).
+    /// </summary>
+    public static void Apply(DbConnection connection, DbTransaction transaction, RlsClaims claims, bool readOnly)
     {
         using var activity = PersistenceTelemetry.StartClaimsInTransaction(claims);
-        using var command = CreateCommand(connection, transaction, claims);
+        using var command = CreateCommand(connection, transaction, claims, readOnly);
         try
         {
             command.ExecuteNonQuery();
@@ -79,10 +91,11 @@ internal static class ClaimsStatement
     }
 
     /// <inheritdoc cref="Apply"/>
-    public static async Task ApplyAsync(DbConnection connection, DbTransaction transaction, RlsClaims claims, CancellationToken cancellationToken)
+    public static async Task ApplyAsync(
+        DbConnection connection, DbTransaction transaction, RlsClaims claims, bool readOnly, CancellationToken cancellationToken)
     {
         using var activity = PersistenceTelemetry.StartClaimsInTransaction(claims);
-        await using var command = CreateCommand(connection, transaction, claims);
+        await using var command = CreateCommand(connection, transaction, claims, readOnly);
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
@@ -100,7 +113,7 @@ internal static class ClaimsStatement
     /// must skip the statement's result first (<see cref="SkipPrepended"/>); rows affected are unchanged, since Npgsql
     /// does not count the rows of a <c>SELECT</c>.
     /// </summary>
-    public static void Prepend(DbCommand command, RlsClaims claims)
+    public static void Prepend(DbCommand command, RlsClaims claims, bool readOnly)
     {
         if (command.Parameters.Count > 0 && string.IsNullOrEmpty(command.Parameters[0].ParameterName))
         {
@@ -108,7 +121,7 @@ internal static class ClaimsStatement
                 "A command with positional parameters cannot carry RLS claims outside a transaction; run it inside a transaction.");
         }
 
-        command.CommandText = PrependedPrefix + command.CommandText;
+        command.CommandText = (readOnly ? ReadOnlyPrependedPrefix : PrependedPrefix) + command.CommandText;
         AddParameters(command.Parameters, claims);
         PersistenceTelemetry.ClaimsPrepended(claims);
     }
@@ -132,7 +145,9 @@ internal static class ClaimsStatement
     }
 
     /// <summary>Whether <see cref="Prepend"/> changed <paramref name="command"/>.</summary>
-    public static bool IsPrepended(DbCommand command) => command.CommandText.StartsWith(PrependedPrefix, StringComparison.Ordinal);
+    public static bool IsPrepended(DbCommand command)
+        => command.CommandText.StartsWith(PrependedPrefix, StringComparison.Ordinal)
+            || command.CommandText.StartsWith(ReadOnlyPrependedPrefix, StringComparison.Ordinal);
 
     /// <summary>
     /// Moves a reader of a prepended command past the claims statement's result, to the command's own. When that fails
@@ -180,12 +195,12 @@ internal static class ClaimsStatement
         }
     }
 
-    private static NpgsqlCommand CreateCommand(DbConnection connection, DbTransaction transaction, RlsClaims claims)
+    private static NpgsqlCommand CreateCommand(DbConnection connection, DbTransaction transaction, RlsClaims claims, bool readOnly)
     {
         // Not connection.CreateCommand(): Npgsql 10.0.3 recycles that command object on the connection when it is
         // disposed, even after the connection broke while sending it, and with automatic preparation the recycled
         // command fails the pooled context's next transaction (NullReferenceException in NpgsqlDataReader.NextResult).
-        var command = new NpgsqlCommand(StatementSql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        var command = new NpgsqlCommand(readOnly ? ReadOnlyStatementSql : StatementSql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         AddParameters(command.Parameters, claims);
         return command;
     }

@@ -38,7 +38,7 @@ public sealed class ClaimsTransactionInterceptor : DbTransactionInterceptor
     public override DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
     {
         var context = ClaimsCommandInterceptor.ContextOf(eventData.Context);
-        ClaimsStatement.Apply(connection, result, context.Claims);
+        ClaimsStatement.Apply(connection, result, context.Claims, context.IsReadOnly);
         TransactionClaims.Claimed(result, context);
         return result;
     }
@@ -48,7 +48,7 @@ public sealed class ClaimsTransactionInterceptor : DbTransactionInterceptor
         DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
     {
         var context = ClaimsCommandInterceptor.ContextOf(eventData.Context);
-        await ClaimsStatement.ApplyAsync(connection, result, context.Claims, cancellationToken);
+        await ClaimsStatement.ApplyAsync(connection, result, context.Claims, context.IsReadOnly, cancellationToken);
         TransactionClaims.Claimed(result, context);
         return result;
     }
@@ -62,7 +62,7 @@ public sealed class ClaimsTransactionInterceptor : DbTransactionInterceptor
         var context = ClaimsCommandInterceptor.ContextOf(eventData.Context);
         if (TransactionClaims.NeedsClaims(result, context))
         {
-            ClaimsStatement.Apply(connection, result, context.Claims);
+            ClaimsStatement.Apply(connection, result, context.Claims, context.IsReadOnly);
             TransactionClaims.Claimed(result, context);
         }
 
@@ -76,7 +76,7 @@ public sealed class ClaimsTransactionInterceptor : DbTransactionInterceptor
         var context = ClaimsCommandInterceptor.ContextOf(eventData.Context);
         if (TransactionClaims.NeedsClaims(result, context))
         {
-            await ClaimsStatement.ApplyAsync(connection, result, context.Claims, cancellationToken);
+            await ClaimsStatement.ApplyAsync(connection, result, context.Claims, context.IsReadOnly, cancellationToken);
             TransactionClaims.Claimed(result, context);
         }
 

@@ -191,6 +191,29 @@ public sealed class RlsClaims
     }
 
     /// <summary>
+    /// The same signed-in caller with the role their profile holds: <see cref="AdminRole"/> (and <c>app_metadata.role</c>
+    /// <c>admin</c>) when <paramref name="isAdmin"/>, else <see cref="AuthenticatedRole"/> (and <c>app_metadata.role</c>
+    /// <c>user</c>), every other claim kept. What Supabase's custom access token hook of this project writes into a
+    /// token, for claims that did not pass through it (a token issued before the role changed, a project without the
+    /// hook, an API key).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The claims are not a signed-in user's (anon, the service role).</exception>
+    public RlsClaims WithProfileRole(bool isAdmin)
+    {
+        if (UserId is not { } userId)
+        {
+            throw new InvalidOperationException($"Only a signed-in user has a profile role; these claims are {this}.");
+        }
+
+        var claims = (JsonObject)JsonNode.Parse(Json)!;
+        var metadata = claims["app_metadata"] is JsonObject existing ? existing : new JsonObject();
+        metadata["role"] = isAdmin ? AdminMetadataRole : "user";
+        claims["app_metadata"] = metadata;
+        claims["role"] = isAdmin ? AdminRole : AuthenticatedRole;
+        return SignedIn(userId, claims);
+    }
+
+    /// <summary>
     /// The user id in the payload's <c>sub</c>, which is rewritten in canonical form. A <c>sub</c> is accepted only as
     /// the 36-character 8-4-4-4-12 form PostgreSQL's uuid type reads: .NET also parses braces, parentheses, hex
     /// groups and surrounding white space, which PostgreSQL refuses (so every query would fail) or reads otherwise.

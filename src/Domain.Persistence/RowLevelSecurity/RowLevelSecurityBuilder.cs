@@ -6,7 +6,7 @@ namespace Domain.Persistence.RowLevelSecurity;
 
 /// <summary>
 /// Declares a table's row-level security inside its entity configuration: pick one shape (<see cref="OwnedBy"/>,
-/// <see cref="SharedReferenceData"/> or <see cref="LedgerOwnedBy"/>), then, where the shape has them, the commands and
+/// <see cref="SharedReferenceData"/> or <see cref="LedgerOwnedBy(Expression{Func{TEntity, Guid}})"/>), then, where the shape has them, the commands and
 /// the columns callers may insert or update.
 /// </summary>
 /// <example>
@@ -26,6 +26,7 @@ public sealed class RowLevelSecurityBuilder<TEntity>
     private RowCommands? _commands;
     private IReadOnlyList<string>? _insertColumns;
     private IReadOnlyList<string>? _updateColumns;
+    private bool _appendedByTriggersOnly;
 
     internal RowLevelSecurityBuilder()
     {
@@ -45,6 +46,23 @@ public sealed class RowLevelSecurityBuilder<TEntity>
     /// </summary>
     public RowLevelSecurityBuilder<TEntity> LedgerOwnedBy(Expression<Func<TEntity, Guid>> owner)
         => Shape(RowLevelSecurityShape.Ledger, PropertyName(owner));
+
+    /// <summary>
+    /// A ledger whose rows may belong to nobody (<paramref name="owner"/> null): as <see cref="LedgerOwnedBy(Expression{Func{TEntity, Guid}})"/>,
+    /// and only admins read the rows nobody owns.
+    /// </summary>
+    public RowLevelSecurityBuilder<TEntity> LedgerOwnedBy(Expression<Func<TEntity, Guid?>> owner)
+        => Shape(RowLevelSecurityShape.Ledger, PropertyName(owner));
+
+    /// <summary>
+    /// A ledger that only the database's own triggers append to (SECURITY DEFINER functions, running as the table's
+    /// owner): no role is granted INSERT, not even the service role, so no caller can add a row the triggers did not write.
+    /// </summary>
+    public RowLevelSecurityBuilder<TEntity> AppendedOnlyByTriggers()
+    {
+        _appendedByTriggersOnly = true;
+        return this;
+    }
 
     /// <summary>
     /// Rows nobody owns that every signed-in caller reads; admins write them as <see cref="Commands"/> allows (every
@@ -95,7 +113,7 @@ public sealed class RowLevelSecurityBuilder<TEntity>
         var commands = _commands ?? (shape == RowLevelSecurityShape.Ledger ? RowCommands.Select : RowCommands.All);
         try
         {
-            return new RowLevelSecurityDeclaration(shape, _owner, commands, _insertColumns, _updateColumns);
+            return new RowLevelSecurityDeclaration(shape, _owner, commands, _insertColumns, _updateColumns, _appendedByTriggersOnly);
         }
         catch (ArgumentException ex)
         {

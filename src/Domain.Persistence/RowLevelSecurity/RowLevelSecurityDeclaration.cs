@@ -17,6 +17,7 @@ public sealed partial class RowLevelSecurityDeclaration : IEquatable<RowLevelSec
     private const string OwnedRowsText = "owned-rows";
     private const string SharedReferenceDataText = "shared-reference-data";
     private const string LedgerText = "ledger";
+    private const string AppendedByTriggersText = "appended-by=triggers";
 
     private static readonly (RowCommands Command, string Text)[] CommandTexts =
     [
@@ -30,9 +31,11 @@ public sealed partial class RowLevelSecurityDeclaration : IEquatable<RowLevelSec
         string? owner,
         RowCommands commands,
         IEnumerable<string>? insertColumns,
-        IEnumerable<string>? updateColumns)
+        IEnumerable<string>? updateColumns,
+        bool appendedByTriggersOnly = false)
     {
         Shape = shape;
+        AppendedByTriggersOnly = appendedByTriggersOnly;
         Owner = owner;
         Commands = commands;
         InsertColumns = insertColumns is null ? null : [.. insertColumns.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
@@ -59,6 +62,12 @@ public sealed partial class RowLevelSecurityDeclaration : IEquatable<RowLevelSec
     /// <summary>The columns owners (admins, for shared reference data) may update, sorted; null for every column.</summary>
     public IReadOnlyList<string>? UpdateColumns { get; }
 
+    /// <summary>
+    /// A ledger only the database's own triggers append to (the audit trail): no role may insert, not even the service
+    /// role. False for every other ledger (the backend appends) and shape.
+    /// </summary>
+    public bool AppendedByTriggersOnly { get; }
+
     /// <summary>Reads the canonical text <see cref="ToString"/> writes.</summary>
     /// <exception cref="FormatException">The text is not a declaration.</exception>
     public static RowLevelSecurityDeclaration Parse(string text)
@@ -78,8 +87,15 @@ public sealed partial class RowLevelSecurityDeclaration : IEquatable<RowLevelSec
         var commands = shape == RowLevelSecurityShape.Ledger ? RowCommands.Select : RowCommands.None;
         List<string>? insert = null;
         List<string>? update = null;
+        var appendedByTriggers = false;
         foreach (var part in parts.Skip(1))
         {
+            if (part == AppendedByTriggersText)
+            {
+                appendedByTriggers = true;
+                continue;
+            }
+
             var equals = part.IndexOf('=', StringComparison.Ordinal);
             var (key, value) = equals < 0 ? (part, string.Empty) : (part[..equals], part[(equals + 1)..]);
             switch (key)
@@ -103,7 +119,7 @@ public sealed partial class RowLevelSecurityDeclaration : IEquatable<RowLevelSec
 
         try
         {
-            var declaration = new RowLevelSecurityDeclaration(shape, owner, commands, insert, update);
+            var declaration = new RowLevelSecurityDeclaration(shape, owner, commands, insert, update, appendedByTriggers);
             return declaration._text == text
                 ? declaration
                 : throw new FormatException($"'{text}' is not in canonical form; it would be written '{declaration._text}'.");
@@ -116,7 +132,7 @@ public sealed partial class RowLevelSecurityDeclaration : IEquatable<RowLevelSec
 
     /// <summary>The same declaration with every name (owner and columns) passed through <paramref name="rename"/>.</summary>
     internal RowLevelSecurityDeclaration WithNames(Func<string, string> rename)
-        => new(Shape, Owner is null ? null : rename(Owner), Commands, InsertColumns?.Select(rename), UpdateColumns?.Select(rename));
+        => new(Shape, Owner is null ? null : rename(Owner), Commands, InsertColumns?.Select(rename), UpdateColumns?.Select(rename), AppendedByTriggersOnly);
 
     /// <summary>Every name the declaration mentions: the owner and the insert and update columns.</summary>
     internal IEnumerable<string> Names
@@ -161,6 +177,8 @@ public sealed partial class RowLevelSecurityDeclaration : IEquatable<RowLevelSec
                 throw new ArgumentException("A ledger needs an owner column.");
             case RowLevelSecurityShape.Ledger when Commands != RowCommands.Select || InsertColumns is not null || UpdateColumns is not null:
                 throw new ArgumentException("A ledger is read by owners and appended to by the backend only: it takes no commands or columns.");
+            case not RowLevelSecurityShape.Ledger when AppendedByTriggersOnly:
+                throw new ArgumentException("Only a ledger can be appended to by the database's triggers alone.");
             case RowLevelSecurityShape.SharedReferenceData when Owner is not null:
                 throw new ArgumentException("Shared reference data has no owner column.");
             case RowLevelSecurityShape.SharedReferenceData when !Commands.HasFlag(RowCommands.Select):
@@ -197,6 +215,11 @@ public sealed partial class RowLevelSecurityDeclaration : IEquatable<RowLevelSec
         if (Owner is not null)
         {
             parts.Add("owner=" + Owner);
+        }
+
+        if (AppendedByTriggersOnly)
+        {
+            parts.Add(AppendedByTriggersText);
         }
 
         if (Shape != RowLevelSecurityShape.Ledger)

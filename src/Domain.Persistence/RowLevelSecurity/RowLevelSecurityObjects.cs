@@ -48,9 +48,12 @@ internal sealed class RowLevelSecurityObjects
         var policies = new List<RowLevelSecurityPolicy>();
         var grants = new Dictionary<string, IReadOnlyList<RowLevelSecurityPrivilege>>(StringComparer.Ordinal)
         {
-            [RlsClaims.ServiceRole] = declaration.Shape == RowLevelSecurityShape.Ledger
-                ? [new("SELECT", null), new("INSERT", null)]
-                : [new("SELECT", null), new("INSERT", null), new("UPDATE", null), new("DELETE", null)],
+            [RlsClaims.ServiceRole] = declaration.Shape switch
+            {
+                RowLevelSecurityShape.Ledger when declaration.AppendedByTriggersOnly => [new("SELECT", null)],
+                RowLevelSecurityShape.Ledger => [new("SELECT", null), new("INSERT", null)],
+                _ => [new("SELECT", null), new("INSERT", null), new("UPDATE", null), new("DELETE", null)],
+            },
 
             // anon may look and finds nothing (no policy is for anon), as on Supabase; it may never write.
             [RlsClaims.AnonRole] = [new("SELECT", null)],

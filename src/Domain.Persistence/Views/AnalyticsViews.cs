@@ -16,7 +16,10 @@ public sealed record SessionSummaryRow(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
 
-/// <summary>A row of <c>user_analytics</c>: one user's sessions by status and their totals.</summary>
+/// <summary>
+/// A row of <c>user_analytics</c>: one user's sessions by status and their totals, and their files in use (uploaded or
+/// ready): how many, their bytes and the newest upload. <see cref="LastActivityAt"/> is the newest session change or upload.
+/// </summary>
 public sealed record UserAnalyticsRow(
     Guid UserId,
     long SessionCount,
@@ -27,13 +30,19 @@ public sealed record UserAnalyticsRow(
     long TotalDrafts,
     long TotalHoles,
     DateTimeOffset? FirstSessionAt,
-    DateTimeOffset? LastActivityAt);
+    DateTimeOffset? LastActivityAt,
+    long FileCount,
+    long FileBytes,
+    DateTimeOffset? LastUploadAt);
 
-/// <summary>A row of <c>recent_activity</c>: one revision, draft or hole resolution, described.</summary>
+/// <summary>
+/// A row of <c>recent_activity</c>: one revision, draft, hole resolution, file upload or file deletion request,
+/// described. A file's activity has the file's id as <see cref="ActivityId"/> and no session.
+/// </summary>
 public sealed record RecentActivityRow(
     string ActivityType,
     Guid ActivityId,
-    Guid SessionId,
+    Guid? SessionId,
     Guid UserId,
     DateTimeOffset OccurredAt,
     string Summary);
@@ -73,3 +82,27 @@ public sealed record UserUsageSummaryRow(
     DateTimeOffset LastCallAt,
     long SessionsUsed,
     long ConversationsUsed);
+
+/// <summary>
+/// A row of <c>prompt_version_results</c>: one prompt version and how the calls made with it went (seed 004's
+/// performance metrics). Every version has a row; one without calls has zero runs and null rates.
+/// </summary>
+/// <param name="PromptVersionId">The version.</param>
+/// <param name="PromptId">Its prompt.</param>
+/// <param name="VersionNumber">Its number within the prompt.</param>
+/// <param name="Runs">Calls recorded with it.</param>
+/// <param name="Successes">How many of them succeeded.</param>
+/// <param name="SuccessRate">Successes over runs, 0 to 1; null without runs.</param>
+/// <param name="MedianLatencyMs">The median latency of its calls; null without runs.</param>
+/// <param name="AverageQualityScore">The mean of the quality scores given; null when none was.</param>
+/// <param name="LastRunAt">The newest call; null without runs.</param>
+public sealed record PromptVersionResultRow(
+    Guid PromptVersionId,
+    Guid PromptId,
+    int VersionNumber,
+    long Runs,
+    long Successes,
+    double? SuccessRate,
+    double? MedianLatencyMs,
+    double? AverageQualityScore,
+    DateTimeOffset? LastRunAt);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Domain.Common;
+using Domain.Files;
 
 namespace Domain.Conversations;
 
@@ -11,6 +12,7 @@ namespace Domain.Conversations;
 public sealed class Conversation : IAggregateRoot
 {
     private readonly List<Message> _messages = [];
+    private readonly List<ConversationFile> _files = [];
 
     private Conversation()
     {
@@ -70,6 +72,9 @@ public sealed class Conversation : IAggregateRoot
     public bool IsArchived => ArchivedAt is not null;
 
     public IReadOnlyCollection<Message> Messages => _messages.AsReadOnly();
+
+    /// <summary>The files attached to the conversation (as far as they were loaded).</summary>
+    public IReadOnlyCollection<ConversationFile> Files => _files.AsReadOnly();
 
     /// <summary>Starts a conversation for <paramref name="userId"/>.</summary>
     public static Conversation Create(
@@ -139,6 +144,39 @@ public sealed class Conversation : IAggregateRoot
 
         return message;
     }
+
+    /// <summary>
+    /// Attaches <paramref name="file"/>, which must be the same user's and not deleting or deleted. Attaching a file
+    /// that is already attached returns its attachment (a retry attaches nothing twice).
+    /// </summary>
+    public ConversationFile AttachFile(StoredFile file, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        EnsureOpen("attach a file to");
+        if (file.UserId != UserId)
+        {
+            throw new DomainException("file.other_user", $"File {file.Id} belongs to another user than conversation {Id}; only the same user's files attach.");
+        }
+
+        if (!file.IsAvailable)
+        {
+            var status = file.Status.ToString().ToLowerInvariant();
+            throw new DomainException($"file.{status}", $"Cannot attach file {file.Id} to conversation {Id}: the file is {status}.");
+        }
+
+        var existing = _files.Find(f => f.FileId == file.Id);
+        if (existing is not null)
+        {
+            return existing;
+        }
+
+        var attachment = new ConversationFile(Id, file.Id, UserId, now);
+        _files.Add(attachment);
+        return attachment;
+    }
+
+    /// <summary>Detaches the file from the conversation; false when it was not attached. The file itself stays.</summary>
+    public bool DetachFile(Guid fileId) => _files.RemoveAll(f => f.FileId == fileId) > 0;
 
     /// <summary>Replaces the tool's working context (a JSON object) or clears it.</summary>
     public void ReplaceContext(string? contextJson)

@@ -1,6 +1,7 @@
 using Domain.Application;
 using Domain.Application.Common;
 using Domain.Application.Conversations;
+using Domain.Application.Files;
 using Domain.Conversations;
 using Domain.IntegrationTests.Infrastructure;
 using Domain.Persistence.Rls;
@@ -12,7 +13,7 @@ namespace Domain.IntegrationTests.Conversations;
 
 /// <summary>
 /// Expired conversations are removed, of every user and nothing else, in bounded batches, while other writers keep
-/// appending; their messages go with them, the usage spent on them stays.
+/// appending; their messages and file attachments go with them, the files and the usage spent on them stay.
 /// </summary>
 public sealed class ConversationCleanupTests(MigratedDatabase database) : DatabaseTest(database)
 {
@@ -98,6 +99,32 @@ public sealed class ConversationCleanupTests(MigratedDatabase database) : Databa
         Assert.Equal(0L, await Database.ScalarAsync<long>("SELECT count(*) FROM public.conversations"));
         Assert.Equal(0L, await Database.ScalarAsync<long>("SELECT count(*) FROM public.messages"));
         Assert.Equal(1L, await Database.ScalarAsync<long>("SELECT count(*) FROM public.usage_logs WHERE conversation_id IS NULL AND user_id = @u", ("u", alice)));
+    }
+
+    [Fact]
+    public async Task RemovingAnExpiredConversation_TakesItsFileAttachments_AndLeavesTheFiles()
+    {
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await using var services = Services(clock, batchSize: 100);
+        var store = services.GetRequiredService<ConversationStore>();
+        var files = services.GetRequiredService<FileStore>();
+        var alice = await Database.CreateUserAsync();
+        var report = await Database.FileAsync(alice, "report.pdf", "openai");
+        var chart = await Database.FileAsync(alice, "chart.png");
+        var expiring = await store.StoreAsync(Caller.User(alice), new StoreConversationRequest("expiring"));
+        await files.AttachAsync(Caller.User(alice), expiring.Id, report.Id);
+        await files.AttachAsync(Caller.User(alice), expiring.Id, chart.Id);
+        clock.Advance(TimeSpan.FromDays(20));
+        var staying = await store.StoreAsync(Caller.User(alice), new StoreConversationRequest("staying"));
+        await files.AttachAsync(Caller.User(alice), staying.Id, report.Id);
+
+        clock.Advance(TimeSpan.FromDays(11));
+        Assert.Equal(1, await services.GetRequiredService<ConversationCleanup>().RunAsync());
+
+        Assert.Equal(0L, await Database.ScalarAsync<long>("SELECT count(*) FROM public.conversation_files WHERE conversation_id = @c", ("c", expiring.Id)));
+        Assert.Equal([report.Id], (await files.ListConversationFilesAsync(Caller.User(alice), staying.Id)).Select(a => a.File.Id));
+        Assert.Equal(2L, await Database.ScalarAsync<long>("SELECT count(*) FROM public.files WHERE status = 'uploaded'"));
+        Assert.Equal(1L, await Database.ScalarAsync<long>("SELECT count(*) FROM public.provider_file_uploads WHERE status = 'active'"));
     }
 
     private ServiceProvider Services(TimeProvider clock, int batchSize, bool expires = true)

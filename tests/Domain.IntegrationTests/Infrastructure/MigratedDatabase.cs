@@ -45,7 +45,14 @@ public sealed class MigratedDatabase : IAsyncLifetime
         _respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
         {
             DbAdapter = DbAdapter.Postgres,
-            SchemasToInclude = ["public", "auth"],
+
+            // domain_ops for the deletion queue; its migration bookkeeping stays.
+            SchemasToInclude = ["public", "auth", DatabaseSchemas.Operations],
+            TablesToIgnore =
+            [
+                new Respawn.Graph.Table(DatabaseSchemas.Operations, DatabaseSchemas.MigrationsHistoryTable),
+                new Respawn.Graph.Table(DatabaseSchemas.Operations, "migration_logs"),
+            ],
         });
     }
 
@@ -58,11 +65,20 @@ public sealed class MigratedDatabase : IAsyncLifetime
         }
     }
 
-    /// <summary>Empties every table of <c>public</c> and <c>auth</c>; the migration history stays.</summary>
+    /// <summary>
+    /// Empties every table of <c>public</c> and <c>auth</c>, and the deletion queue; the migration history and log stay.
+    /// The audit trail refuses TRUNCATE to everyone and records it on audited tables, so the reset runs with triggers off
+    /// (<c>session_replication_role = replica</c>, a superuser's setting, for this connection only).
+    /// </summary>
     public async Task ResetAsync()
     {
         await using var connection = new NpgsqlConnection(AdminConnectionString);
         await connection.OpenAsync();
+        await using (var replica = new NpgsqlCommand("SET session_replication_role = replica", connection))
+        {
+            await replica.ExecuteNonQueryAsync();
+        }
+
         await _respawner!.ResetAsync(connection);
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using Domain.DevDatabase;
 using Domain.Persistence;
 using Npgsql;
@@ -7,8 +8,10 @@ namespace Domain.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A migrated database of its own for the plan tests, loaded once as the owner with COPY: <see cref="Users"/> users
-/// with <see cref="RowsPerUser"/> rows each in every table that has an owner, then analysed, so the planner sees
-/// what a populated database looks like (many users, a few rows each). Never reset: the tests only read.
+/// (each with the profile the database makes) with <see cref="RowsPerUser"/> rows each in every table that has an
+/// owner (one prompt their performance records name; the audit trail gets an entry for each session and conversation),
+/// then analysed, so the planner sees what a populated database looks like (many users, a few rows each). Never reset:
+/// the tests only read, or roll back.
 /// </summary>
 public sealed class PlannedDatabase : IAsyncLifetime
 {
@@ -61,7 +64,7 @@ public sealed class PlannedDatabase : IAsyncLifetime
         var users = Enumerable.Range(0, Users).Select(u => Guid.CreateVersion7(start.AddSeconds(u))).ToList();
         var rows = users
             .SelectMany(user => Enumerable.Range(0, RowsPerUser).Select(i => (User: user, Index: i, At: start.AddMinutes(i).AddSeconds(users.IndexOf(user)))))
-            .Select(r => (r.User, r.Index, r.At, Session: Guid.CreateVersion7(r.At), Conversation: Guid.CreateVersion7(r.At)))
+            .Select(r => (r.User, r.Index, r.At, Session: Guid.CreateVersion7(r.At), Conversation: Guid.CreateVersion7(r.At), File: Guid.CreateVersion7(r.At)))
             .ToList();
 
         await using var connection = new NpgsqlConnection(AdminConnectionString);
@@ -97,8 +100,39 @@ public sealed class PlannedDatabase : IAsyncLifetime
                 rows.Select(r => Line(Guid.CreateVersion7(r.At), r.Conversation, r.User, 1, "user", "hello", r.At)));
             await CopyAsync(
                 connection,
+                "public.files (id, user_id, storage_path, original_name, mime_type, size_bytes, sha256, file_type, status, created_at)",
+                rows.Select(r => Line(
+                    r.File, r.User, $"user-files/{r.User}/{r.Index}.pdf", $"{r.Index}.pdf", "application/pdf", 1_000 + r.Index,
+                    Convert.ToHexStringLower(SHA256.HashData(r.File.ToByteArray())), "document", "ready", r.At)));
+            await CopyAsync(
+                connection,
+                "public.provider_file_uploads (id, file_id, user_id, provider, provider_file_id, status, created_at)",
+                rows.Select(r => Line(Guid.CreateVersion7(r.At), r.File, r.User, "openai", $"file-{r.File:N}", "active", r.At)));
+            await CopyAsync(
+                connection,
+                "public.conversation_files (conversation_id, file_id, user_id, attached_at)",
+                rows.Select(r => Line(r.Conversation, r.File, r.User, r.At)));
+            await CopyAsync(
+                connection,
                 "public.usage_logs (id, user_id, service, operation, model, input_tokens, output_tokens, cost_usd, occurred_at)",
                 rows.Select(r => Line(Guid.CreateVersion7(r.At), r.User, "openai", "chat.completion", "m", 10, 2, 0.001m, r.At)));
+            var (prompt, version) = (Guid.CreateVersion7(start), Guid.CreateVersion7(start));
+            await CopyAsync(
+                connection,
+                "public.system_prompts (id, tool_name, provider, tier, last_version_number, active_version_number, activated_at)",
+                [Line(prompt, "chat", "kimi", 0, 1, 1, start)]);
+            await CopyAsync(
+                connection,
+                "public.prompt_versions (id, prompt_id, version_number, content, content_hash)",
+                [Line(version, prompt, 1, "Be brief.", Domain.Prompts.PromptVersion.HashOf("Be brief."))]);
+            await CopyAsync(
+                connection,
+                "public.prompt_performance (id, user_id, prompt_version_id, token_count, latency_ms, succeeded, occurred_at)",
+                rows.Select(r => Line(Guid.CreateVersion7(r.At), r.User, version, 10, 200, true, r.At)));
+            await CopyAsync(
+                connection,
+                "public.api_keys (id, user_id, name, prefix, key_hash, scopes, created_at)",
+                rows.Select(r => Line(Guid.CreateVersion7(r.At), r.User, $"key {r.Index}", "dk_abcdefgh", KeyHashText(r.User, r.Index), "{sessions:read}", r.At)));
             await transaction.CommitAsync();
         }
 
@@ -120,7 +154,14 @@ public sealed class PlannedDatabase : IAsyncLifetime
         }
     }
 
-    /// <summary>A line of COPY's text format; the values here hold no tab, newline or backslash.</summary>
+    /// <summary>The key hash the load gives key number <paramref name="index"/> of <paramref name="user"/>, in COPY's text form of bytea.</summary>
+    public static string KeyHashText(Guid user, int index) => @"\\x" + Convert.ToHexString(KeyHash(user, index));
+
+    /// <summary>The key hash the load gives key number <paramref name="index"/> of <paramref name="user"/>.</summary>
+    public static byte[] KeyHash(Guid user, int index)
+        => System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{user:N}/{index}"));
+
+    /// <summary>A line of COPY's text format; the values here hold no tab or newline, and a backslash only where escaped.</summary>
     private static string Line(params object?[] values) => string.Join('\t', values.Select(v => v switch
     {
         null => @"\N",

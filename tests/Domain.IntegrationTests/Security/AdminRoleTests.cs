@@ -4,6 +4,7 @@ using Domain.Persistence;
 using Domain.Persistence.Errors;
 using Domain.Persistence.Rls;
 using Domain.Persistence.RowLevelSecurity;
+using Domain.Prompts;
 using Domain.Sessions;
 using Domain.Usage;
 using Microsoft.EntityFrameworkCore;
@@ -21,7 +22,11 @@ namespace Domain.IntegrationTests.Security;
 public sealed class AdminRoleTests(MigratedDatabase database) : DatabaseTest(database)
 {
     private static readonly string[] TableNames =
-        ["sessions", "session_revisions", "session_drafts", "hole_resolutions", "conversations", "messages", "usage_logs"];
+        ["sessions", "session_revisions", "session_drafts", "hole_resolutions", "conversations", "messages", "usage_logs", "prompt_performance",
+            "files", "provider_file_uploads", "conversation_files"];
+
+    /// <summary>Tables nobody owns (shared reference data): their policies are checked below, their rows elsewhere.</summary>
+    private static readonly string[] SharedTableNames = ["system_prompts", "prompt_versions"];
 
     /// <summary>A change each table lets its owner make, where it lets them change anything (history and usage it does not).</summary>
     private static readonly Dictionary<string, string> UpdateSets = new()
@@ -33,6 +38,10 @@ public sealed class AdminRoleTests(MigratedDatabase database) : DatabaseTest(dat
         ["conversations"] = "title = 'changed'",
         ["messages"] = "content = 'changed'",
         ["usage_logs"] = "cost_usd = 0",
+        ["prompt_performance"] = "latency_ms = 0",
+        ["files"] = "metadata = jsonb_build_object('changed', true)",
+        ["provider_file_uploads"] = "purpose = 'changed'",
+        ["conversation_files"] = "attached_at = now()",
     };
 
     private Guid _alice;
@@ -46,8 +55,10 @@ public sealed class AdminRoleTests(MigratedDatabase database) : DatabaseTest(dat
         _alice = await Database.CreateUserAsync("alice@example.test");
         _admin = await Database.CreateUserAsync("admin@example.test");
         await Database.SessionWithOneOfEachAsync(_alice, "alice");
+        var file = await Database.FileAsync(_alice, "alice.pdf", "openai");
         var conversation = Conversation.Create(_alice, "alice's chat", Clock.GetUtcNow());
         conversation.AddMessage(MessageRole.User, "hello", Clock.GetUtcNow());
+        conversation.AttachFile(file, Clock.GetUtcNow());
         await using (var db = Database.ContextFor(RlsClaims.ForUser(_alice)))
         {
             db.Conversations.Add(conversation);
@@ -57,6 +68,10 @@ public sealed class AdminRoleTests(MigratedDatabase database) : DatabaseTest(dat
         await using (var db = Database.ContextFor(RlsClaims.Service))
         {
             db.UsageLogs.Add(UsageRecord.Create(_alice, "openai", "chat.completion", "m", 10, 2, 0.01m, Clock.GetUtcNow()));
+            var prompt = SystemPrompt.Create("chat", "openai", 0, null, Clock.GetUtcNow());
+            prompt.Activate(prompt.PublishVersion("Be brief.", null, null, Clock.GetUtcNow()), Clock.GetUtcNow());
+            db.SystemPrompts.Add(prompt);
+            db.PromptPerformance.Add(PromptPerformanceRecord.Create(_alice, prompt.Versions.Single().Id, 12, 340, true, Clock.GetUtcNow()));
             await db.SaveChangesAsync();
         }
     }

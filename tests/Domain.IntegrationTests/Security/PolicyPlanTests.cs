@@ -29,6 +29,10 @@ public sealed class PolicyPlanTests(PlannedDatabase database)
         { "conversations", "created_at" },
         { "messages", "created_at" },
         { "usage_logs", "occurred_at" },
+        { "prompt_performance", "occurred_at" },
+        { "files", "created_at" },
+        { "provider_file_uploads", "created_at" },
+        { "conversation_files", "attached_at" },
     };
 
     private Guid Caller => database.UserIds[database.UserIds.Count / 2];
@@ -37,7 +41,8 @@ public sealed class PolicyPlanTests(PlannedDatabase database)
     [MemberData(nameof(OwnerTables))]
     public async Task APageWithoutAUserFilter_ReadsOnlyTheCallersRows_ThroughAnOwnerIndex(string table, string newest)
     {
-        var plan = await ExplainAsAsync(RlsClaims.ForUser(Caller), $"SELECT id, {newest} FROM public.{table} ORDER BY {newest} DESC LIMIT 20");
+        var key = table == "conversation_files" ? "file_id" : "id";
+        var plan = await ExplainAsAsync(RlsClaims.ForUser(Caller), $"SELECT {key}, {newest} FROM public.{table} ORDER BY {newest} DESC LIMIT 20");
 
         AssertReadsOnlyTheCallersRows(plan, table, PlannedDatabase.RowsPerUser);
         Assert.All(plan.ScansOf(table), scan => Assert.Equal(0, scan.RemovedByFilter));
@@ -92,7 +97,7 @@ public sealed class PolicyPlanTests(PlannedDatabase database)
             await policy.ExecuteNonQueryAsync();
         }
 
-        await ClaimsStatement.ApplyAsync(connection, transaction, RlsClaims.ForUser(Caller), CancellationToken.None);
+        await ClaimsStatement.ApplyAsync(connection, transaction, RlsClaims.ForUser(Caller), readOnly: false, CancellationToken.None);
         var plan = await QueryPlan.ExplainAsync(connection, transaction, "SELECT id, created_at FROM public.sessions ORDER BY created_at DESC LIMIT 20");
         await transaction.RollbackAsync();
 
@@ -121,7 +126,7 @@ public sealed class PolicyPlanTests(PlannedDatabase database)
         await using var connection = new NpgsqlConnection(database.AppConnectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await ClaimsStatement.ApplyAsync(connection, transaction, claims, CancellationToken.None);
+        await ClaimsStatement.ApplyAsync(connection, transaction, claims, readOnly: false, CancellationToken.None);
         return await QueryPlan.ExplainAsync(connection, transaction, sql, parameters);
     }
 

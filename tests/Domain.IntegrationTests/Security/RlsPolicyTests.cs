@@ -190,6 +190,12 @@ public sealed class RlsPolicyTests(MigratedDatabase database) : DatabaseTest(dat
     [Fact]
     public async Task AnonWithEverythingGranted_AsOlderSupabaseProjectsDo_StillReachesNothing()
     {
+        // What the migrations granted anon, to put back exactly afterwards (other tests check the privileges).
+        var granted = await Database.ScalarAsync<string>(
+            """
+            SELECT string_agg(format('GRANT %s ON %I.%I TO anon;', privilege_type, table_schema, table_name), ' ')
+              FROM information_schema.role_table_grants WHERE grantee = 'anon' AND table_schema = 'public'
+            """);
         await TestServer.ExecuteAsync(Database.AdminConnectionString, "GRANT ALL ON ALL TABLES IN SCHEMA public TO anon");
         try
         {
@@ -206,13 +212,7 @@ public sealed class RlsPolicyTests(MigratedDatabase database) : DatabaseTest(dat
         }
         finally
         {
-            await TestServer.ExecuteAsync(Database.AdminConnectionString, """
-                REVOKE ALL ON ALL TABLES IN SCHEMA public FROM anon;
-                GRANT SELECT ON public.sessions, public.session_revisions, public.session_drafts, public.hole_resolutions,
-                    public.conversations, public.messages, public.usage_logs,
-                    public.session_summary, public.user_analytics, public.recent_activity, public.draft_validation_stats,
-                    public.conversation_summary, public.user_usage_summary TO anon;
-                """);
+            await TestServer.ExecuteAsync(Database.AdminConnectionString, $"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM anon; {granted}");
         }
 
         await AssertAliceUntouchedAsync();

@@ -31,12 +31,16 @@ public sealed class ErdTests
         foreach (var entity in context.Model.GetEntityTypes().Where(e => e.GetTableName() is not null))
         {
             Assert.Contains($"    {entity.GetTableName()} {{", erd, StringComparison.Ordinal);
-            Assert.Contains($"| `{entity.GetTableName()}` |", erd, StringComparison.Ordinal);
+            var schema = entity.GetSchema() ?? DatabaseSchemas.Public;
+            var named = schema == DatabaseSchemas.Public ? entity.GetTableName() : $"{schema}.{entity.GetTableName()}";
+            Assert.Contains($"| `{named}` |", erd, StringComparison.Ordinal);
         }
 
         Assert.Contains("sessions ||--o{ session_revisions : \"session_id, user_id\"", erd, StringComparison.Ordinal);
         Assert.Contains("sessions |o--o{ conversations : \"session_id, user_id\"", erd, StringComparison.Ordinal);
         Assert.Contains("| `usage_logs` | ledger |", erd, StringComparison.Ordinal);
+        Assert.Contains("| `domain_ops.file_deletion_jobs` | none: outside the API |", erd, StringComparison.Ordinal);
+        Assert.Matches(@"\| `sessions` \| owned rows \| `user_id` \| [^|]+ \| yes, except [^|]*`updated_at`", erd);
         Assert.DoesNotContain("none declared", erd, StringComparison.Ordinal);
     }
 

@@ -52,6 +52,19 @@ public sealed class MigrationLinterTests
         Assert.Equal(LintSeverity.Error, finding.Severity);
     }
 
+    [Theory]
+    [InlineData("TRUNCATE public.sessions;", true)]
+    [InlineData("truncate table public.sessions cascade;", true)]
+    [InlineData("CREATE TRIGGER t AFTER TRUNCATE ON public.sessions FOR EACH STATEMENT EXECUTE FUNCTION f();", false)]
+    [InlineData("CREATE TRIGGER t BEFORE UPDATE OR DELETE OR TRUNCATE ON public.audit_logs FOR EACH STATEMENT EXECUTE FUNCTION f();", false)]
+    [InlineData("CREATE FUNCTION domain_private.record_truncate() RETURNS trigger LANGUAGE sql AS 'select null';", false)]
+    public void Lint_Truncate_IsAnErrorOnlyAsAStatement_NotAsATriggersEvent(string sql, bool destructive)
+    {
+        var findings = MigrationLinter.Lint(new RawSql(sql));
+
+        Assert.Equal(destructive, findings.Any(f => f.Rule == "destructive-sql"));
+    }
+
     [Fact]
     public void Lint_IndexOnExistingTable_WarnsUnlessConcurrent()
     {
@@ -104,6 +117,11 @@ public sealed class MigrationLinterTests
     private sealed class RawDrop : Migration
     {
         protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.Sql("drop table public.sessions;");
+    }
+
+    private sealed class RawSql(string sql) : Migration
+    {
+        protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.Sql(sql);
     }
 
     private sealed class IndexesExistingTable : Migration

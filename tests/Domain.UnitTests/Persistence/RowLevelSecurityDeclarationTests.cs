@@ -26,6 +26,7 @@ public sealed class RowLevelSecurityDeclarationTests
     [InlineData("owned-rows; owner=user_id; commands=select,insert")]
     [InlineData("ledger; owner=user_id")]
     [InlineData("shared-reference-data; commands=select,update; update=body")]
+    [InlineData("ledger; owner=owner_id; appended-by=triggers")]
     public void Parse_ReadsBackEveryCanonicalText(string text)
     {
         var declaration = RowLevelSecurityDeclaration.Parse(text);
@@ -55,6 +56,9 @@ public sealed class RowLevelSecurityDeclarationTests
     [InlineData("ledger; owner=user_id; commands=select,insert")]
     [InlineData("public-rows; owner=user_id")]
     [InlineData("ledger; owner=user_id; extra=1")]
+    [InlineData("owned-rows; owner=user_id; appended-by=triggers; commands=select")]
+    [InlineData("owned-rows; owner=user_id; commands=select; appended-by=triggers")]
+    [InlineData("ledger; appended-by=triggers; owner=user_id")]
     public void Parse_RefusesWhatIsNotACanonicalDeclaration(string text)
     {
         Assert.Throws<FormatException>(() => RowLevelSecurityDeclaration.Parse(text));
@@ -131,5 +135,16 @@ public sealed class RowLevelSecurityDeclarationTests
         public string Text { get; set; } = string.Empty;
 
         public bool Pinned { get; set; }
+    }
+
+    [Fact]
+    public void ALedgerAppendedOnlyByTriggers_GrantsNoRoleInsert_NotEvenTheServiceRole()
+    {
+        var triggersOnly = RowLevelSecurityObjects.For(RowLevelSecurityDeclaration.Parse("ledger; owner=owner_id; appended-by=triggers"), c => c);
+        var backend = RowLevelSecurityObjects.For(RowLevelSecurityDeclaration.Parse("ledger; owner=user_id"), c => c);
+
+        Assert.All(triggersOnly.Grants.Values, privileges => Assert.Equal(["SELECT"], privileges.Select(p => p.Command)));
+        Assert.Equal(["SELECT", "INSERT"], backend.Grants["service_role"].Select(p => p.Command));
+        Assert.Equal(backend.Policies.Select(p => p.Name), triggersOnly.Policies.Select(p => p.Name));
     }
 }

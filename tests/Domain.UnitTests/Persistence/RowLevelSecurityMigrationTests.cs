@@ -1,5 +1,6 @@
 using Domain.Persistence;
 using Domain.Persistence.RowLevelSecurity;
+using Domain.Persistence.TableDeclarations;
 using Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -27,7 +28,7 @@ public sealed class RowLevelSecurityMigrationTests
         using var context = Context<ModelAsShipped>();
         var model = context.GetService<IDesignTimeModel>().Model;
 
-        Assert.Empty(RowLevelSecurityModelValidator.UndeclaredPublicTables(model));
+        Assert.Empty(TableDeclarationModelValidator.UndeclaredPublicTables(model));
         Assert.All(model.GetRelationalModel().Tables.Where(t => t.Schema == DatabaseSchemas.Public), table => Assert.NotNull(table.GetRowLevelSecurity()));
     }
 
@@ -149,7 +150,7 @@ public sealed class RowLevelSecurityMigrationTests
     }
 
     /// <summary>Diffs the design-time model of <typeparamref name="TFrom"/> against <typeparamref name="TTo"/>'s and generates Up's SQL.</summary>
-    private static (IReadOnlyList<MigrationOperation> Operations, List<string> Sql) Migrate<TFrom, TTo>()
+    internal static (IReadOnlyList<MigrationOperation> Operations, List<string> Sql) Migrate<TFrom, TTo>()
         where TFrom : ModelAsShipped
         where TTo : ModelAsShipped
     {
@@ -168,7 +169,7 @@ public sealed class RowLevelSecurityMigrationTests
     }
 
     /// <summary>The migrating context's configuration, with <typeparamref name="TCustomizer"/> changing the model after the shipped configurations.</summary>
-    private static DomainDbContext Context<TCustomizer>()
+    internal static DomainDbContext Context<TCustomizer>()
         where TCustomizer : ModelAsShipped
         => new(new DbContextOptionsBuilder<DomainDbContext>()
             .UseDomainModel("Host=127.0.0.1;Database=never_opened;Username=nobody")

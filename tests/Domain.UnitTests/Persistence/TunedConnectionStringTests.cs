@@ -55,12 +55,56 @@ public sealed class TunedConnectionStringTests
     [InlineData("Host=aws-0-eu-central-1.pooler.supabase.com;Port=6543")]
     [InlineData("Host=AWS-1-US-EAST-1.POOLER.SUPABASE.COM;Port=6543")]
     [InlineData("Host=aws-0-eu-central-1.pooler.supabase.com:6543")]
-    public void Tuned_ForSupabasesTransactionPooler_LeavesAutoPrepareOff(string server)
+    public void Tuned_ForSupabasesTransactionPoolerWithoutTheSetting_TurnsAutoPrepareAndTheResetOff(string server)
     {
         var tuned = Tuned($"{server};Database=postgres;Username=postgres.abcdefghij;Password=secret");
 
         Assert.Equal((0, Defaults.AutoPrepareMinUsages), AutoPrepare(tuned));
+        Assert.True(tuned.NoResetOnClose);
+    }
+
+    [Fact]
+    public void Tuned_AsTransactionPooler_TurnsAutoPrepareAndTheResetOffForAnyHost()
+    {
+        var tuned = new NpgsqlConnectionStringBuilder(DomainDbContextOptions.Tuned(Direct, DomainConnectionMode.TransactionPooler));
+
+        Assert.Equal((0, Defaults.AutoPrepareMinUsages), AutoPrepare(tuned));
+        Assert.True(tuned.NoResetOnClose);
+        Assert.Equal(("db.example.test", 5432), (tuned.Host, tuned.Port));
+    }
+
+    [Fact]
+    public void Tuned_AsTransactionPoolerWithItsOwnSettings_KeepsThem()
+    {
+        var tuned = new NpgsqlConnectionStringBuilder(
+            DomainDbContextOptions.Tuned($"{Direct};Max Auto Prepare=20;No Reset On Close=false", DomainConnectionMode.TransactionPooler));
+
+        Assert.Equal(20, tuned.MaxAutoPrepare);
         Assert.False(tuned.NoResetOnClose);
+    }
+
+    [Fact]
+    public void Tuned_AsDirect_IsWhatAnUnsetModeGivesAnOrdinaryHost()
+    {
+        Assert.Equal(DomainDbContextOptions.Tuned(Direct), DomainDbContextOptions.Tuned(Direct, DomainConnectionMode.Direct));
+    }
+
+    [Fact]
+    public void Tuned_AsDirectForSupabasesTransactionPooler_IsRefusedNamingTheSetting()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => DomainDbContextOptions.Tuned(
+            "Host=aws-0-eu-central-1.pooler.supabase.com;Port=6543;Username=postgres.abc;Password=secret", DomainConnectionMode.Direct));
+
+        Assert.Contains("Domain:Persistence:ConnectionMode", error.Message, StringComparison.Ordinal);
+        Assert.Contains("TransactionPooler", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tuned_AsTransactionPoolerAppliedTwice_ChangesNothingMore()
+    {
+        var once = DomainDbContextOptions.Tuned(Direct, DomainConnectionMode.TransactionPooler);
+
+        Assert.Equal(once, DomainDbContextOptions.Tuned(once, DomainConnectionMode.TransactionPooler));
     }
 
     [Theory]

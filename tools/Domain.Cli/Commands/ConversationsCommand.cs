@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Domain.Application;
 using Domain.Application.Conversations;
-using Domain.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Domain.Cli.Commands;
@@ -19,18 +17,14 @@ internal static class ConversationsCommand
 
     private static async Task<int> CleanupAsync(ParseResult parseResult, int? batchSize, CancellationToken ct)
     {
-        await using var database = await CliConnection.OpenAsync(parseResult, ct);
-        CliOutput.Field("server", CliConnection.Describe(database));
-        var services = new ServiceCollection()
-            .AddDomainPersistence(database.OwnerConnectionString)
-            .AddDomainApplication();
-        if (batchSize is { } size)
+        await using var cli = await CliServices.OpenAsync(parseResult, ct, services =>
         {
-            services.Configure<ConversationOptions>(o => o.CleanupBatchSize = size);
-        }
-
-        await using var provider = services.BuildServiceProvider();
-        var removed = await provider.GetRequiredService<ConversationCleanup>().RunAsync(ct);
+            if (batchSize is { } size)
+            {
+                services.Configure<ConversationOptions>(o => o.CleanupBatchSize = size);
+            }
+        });
+        var removed = await cli.Get<ConversationCleanup>().RunAsync(ct);
         CliOutput.Field("cleanup", $"removed {removed} expired conversation(s) with their messages and attachments");
         return 0;
     }

@@ -19,7 +19,9 @@ internal static class SeedCommand
         CliOutput.Field("demo data", result.Summary);
         foreach (var user in result.Users)
         {
-            CliOutput.Line($"{user.Email,-28}{user.Id}  {user.Sessions} sessions");
+            CliOutput.Line($"{user.Email,-28}{user.Id}  {user.Sessions} sessions"
+                + (user.IsAdmin ? ", admin" : string.Empty)
+                + (user.Limits is { } limits ? $", monthly limits {ProfilesCommand.Limits(limits.Tokens, limits.CostUsd)}" : string.Empty));
         }
     }
 

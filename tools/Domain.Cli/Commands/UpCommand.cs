@@ -1,8 +1,12 @@
 using System.CommandLine;
+using Domain.Application;
+using Domain.Application.Common;
+using Domain.Application.Prompts;
 using Domain.DevDatabase;
 using Domain.Persistence;
 using Domain.Persistence.Rls;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Domain.Cli.Commands;
@@ -10,7 +14,8 @@ namespace Domain.Cli.Commands;
 /// <summary>
 /// <c>domain up</c>: brings a database to the current schema with demo data and shows that row-level security
 /// holds: the local cluster (started or attached) unless a connection is configured; migrations; the application's
-/// login role; demo data; every table of <c>public</c> with its RLS state; and what each demo user sees.
+/// login role; demo data; every table of <c>public</c> with its RLS state, and the backend's tables beside it; the system
+/// prompts with their active versions; the profiles and the audit trail; and what each demo user sees (sessions and files).
 /// <c>domain up --stop</c> stops the local cluster.
 /// </summary>
 internal static class UpCommand
@@ -65,6 +70,12 @@ internal static class UpCommand
 
         CliOutput.Blank();
         await ShowTablesAsync(database.OwnerConnectionString, ct);
+        CliOutput.Blank();
+        await ShowPromptsAsync(database, ct);
+        CliOutput.Blank();
+        await ShowProfilesAsync(database.OwnerConnectionString, ct);
+        CliOutput.Blank();
+        await ShowAuditTrailAsync(database.OwnerConnectionString, ct);
         CliOutput.Blank();
         var isolated = await ShowIsolationAsync(database, ct);
 
@@ -191,6 +202,130 @@ internal static class UpCommand
             var rows = (long)(await count.ExecuteScalarAsync(ct))!;
             CliOutput.Line($"{name.PadRight(width)}{(rls ? "on " : "OFF"),-6}{rows,7}");
         }
+
+        await ShowBackendTablesAsync(connection, width, ct);
+    }
+
+    /// <summary>
+    /// The backend's tables outside the API (the deletion queue): no API role but the service role has a grant on them,
+    /// so they need no row-level security. The migration bookkeeping beside them is left out.
+    /// </summary>
+    private static async Task ShowBackendTablesAsync(NpgsqlConnection connection, int width, CancellationToken ct)
+    {
+        var tables = new List<(string Name, string Grants)>();
+        await using (var list = new NpgsqlCommand(
+            $$"""
+            SELECT c.relname,
+                   coalesce((SELECT string_agg(DISTINCT g.grantee, ', ') FROM information_schema.role_table_grants g
+                              WHERE g.table_schema = n.nspname AND g.table_name = c.relname
+                                AND g.grantee IN ('anon', 'authenticated', '{{RlsClaims.AdminRole}}', 'service_role')), 'nobody')
+              FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = '{{DatabaseSchemas.Operations}}' AND c.relkind IN ('r', 'p')
+               AND c.relname NOT IN ('{{DatabaseSchemas.MigrationsHistoryTable}}', 'migration_logs')
+             ORDER BY c.relname
+            """, connection))
+        await using (var reader = await list.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                tables.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        if (tables.Count == 0)
+        {
+            return;
+        }
+
+        CliOutput.Heading($"backend tables in {DatabaseSchemas.Operations} (outside the API; no RLS, only the roles named have a grant)");
+        foreach (var (name, grants) in tables)
+        {
+            await using var count = new NpgsqlCommand($"SELECT count(*) FROM {DatabaseSchemas.Operations}.\"{name}\"", connection);
+            var rows = (long)(await count.ExecuteScalarAsync(ct))!;
+            CliOutput.Line($"{name.PadRight(width)}{grants,-14}{rows,7}");
+        }
+    }
+
+    /// <summary>The prompt catalog through the prompt store, as the backend reads it, through the login role when there is one.</summary>
+    private static async Task ShowPromptsAsync(ProvisionedDatabase database, CancellationToken ct)
+    {
+        await using var services = new ServiceCollection()
+            .AddDomainPersistence(database.AppConnectionString ?? database.OwnerConnectionString)
+            .AddDomainApplication()
+            .BuildServiceProvider();
+        PromptsCommand.Print(await services.GetRequiredService<PromptStore>().ListAsync(Caller.Service, ct));
+    }
+
+    /// <summary>Every profile (the database made one per auth user): role, display name, monthly limits, active keys.</summary>
+    private static async Task ShowProfilesAsync(string ownerConnectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT coalesce(p.email, p.user_id::text), p.role::text, p.display_name, p.monthly_token_limit, p.monthly_cost_limit_usd,
+                   (SELECT count(*) FROM public.api_keys k WHERE k.user_id = p.user_id AND k.revoked_at IS NULL)
+              FROM public.user_profiles p ORDER BY 1
+            """,
+            connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        CliOutput.Heading("profiles (one per auth user, made by the database; the role is what makes an admin)");
+        var any = false;
+        while (await reader.ReadAsync(ct))
+        {
+            any = true;
+            var limits = ProfilesCommand.Limits(reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetDecimal(4));
+            CliOutput.Line($"{reader.GetString(0),-28}{reader.GetString(1),-7}{(reader.IsDBNull(2) ? "-" : reader.GetString(2)),-18}"
+                + $"limits: {limits}; {reader.GetInt64(5)} active API key(s)");
+        }
+
+        if (!any)
+        {
+            CliOutput.Line("(none)");
+        }
+    }
+
+    /// <summary>What the audit trail holds: entries per table, operation and actor role, then the newest few.</summary>
+    private static async Task ShowAuditTrailAsync(string ownerConnectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync(ct);
+        CliOutput.Heading("audit trail (written by the database for every writer; nobody can change it)");
+        await using (var summary = new NpgsqlCommand(
+            "SELECT table_name, operation::text, actor_role, count(*) FROM public.audit_logs GROUP BY 1, 2, 3 ORDER BY 1, 2, 3", connection))
+        await using (var reader = await summary.ExecuteReaderAsync(ct))
+        {
+            var any = false;
+            while (await reader.ReadAsync(ct))
+            {
+                any = true;
+                CliOutput.Line($"{reader.GetString(0),-16}{reader.GetString(1),-10}by {reader.GetString(2),-16}{reader.GetInt64(3),5}");
+            }
+
+            if (!any)
+            {
+                CliOutput.Line("(empty)");
+                return;
+            }
+        }
+
+        await using var newest = new NpgsqlCommand(
+            """
+            SELECT a.id, a.occurred_at, a.operation::text, a.table_name, a.row_id, coalesce(p.email, a.actor_id::text, a.actor_role), a.actor_role,
+                   coalesce((SELECT string_agg(k, ', ' ORDER BY k) FROM jsonb_object_keys(coalesce(a.new_values, a.old_values)) k), '')
+              FROM public.audit_logs a LEFT JOIN public.user_profiles p ON p.user_id = a.actor_id
+             ORDER BY a.id DESC LIMIT 5
+            """,
+            connection);
+        await using var rows = await newest.ExecuteReaderAsync(ct);
+        CliOutput.Line("newest:");
+        while (await rows.ReadAsync(ct))
+        {
+            var columns = rows.GetString(7);
+            CliOutput.Line($"  #{rows.GetInt64(0)} {rows.GetFieldValue<DateTimeOffset>(1):u} {rows.GetString(2)} {rows.GetString(3)} "
+                + $"{(rows.IsDBNull(4) ? "(table)" : rows.GetGuid(4).ToString())} by {rows.GetString(5)} ({rows.GetString(6)})"
+                + (columns.Length is > 0 and <= 80 ? $": {columns}" : string.Empty));
+        }
     }
 
     /// <summary>
@@ -211,7 +346,7 @@ internal static class UpCommand
             CliOutput.Line("no user owns a session yet");
         }
 
-        var width = Math.Max(20, owners.Count == 0 ? 0 : owners.Max(o => (o.Email ?? o.Id.ToString()).Length) + 2);
+        var width = Math.Max(20, owners.Count == 0 ? 0 : owners.Max(o => (o.Email ?? o.Id.ToString()).Length) + 10);
         var isolated = true;
         foreach (var (userId, email, owned) in owners)
         {
@@ -226,13 +361,36 @@ internal static class UpCommand
             }
 
             CliOutput.Line(line);
+
+            var filesSeen = await context.Files.CountAsync(ct);
+            var foreignFiles = await context.Files.CountAsync(f => f.UserId != userId, ct);
+            var filesOwned = await CountOwnedFilesAsync(database.OwnerConnectionString, userId, ct);
+            var files = $"{string.Empty.PadRight(width)}sees {filesSeen} files (owns {filesOwned})";
+            if (filesSeen != filesOwned || foreignFiles != 0)
+            {
+                isolated = false;
+                files += $"  <-- expected {filesOwned}, {foreignFiles} of them someone else's";
+            }
+
+            CliOutput.Line(files);
+        }
+
+        // Admins by their profile act as domain_admin: they read every session and change only their own.
+        foreach (var (adminId, adminEmail) in await ReadAdminsAsync(database.OwnerConnectionString, ct))
+        {
+            await using var context = contexts.For(RlsClaims.ForAdmin(adminId, adminEmail));
+            var seen = await context.Sessions.CountAsync(ct);
+            isolated &= seen == total;
+            CliOutput.Line($"{$"{adminEmail ?? adminId.ToString()} (admin)".PadRight(width)}sees {Sessions(seen)} (every session, as {RlsClaims.AdminRole})"
+                + (seen == total ? string.Empty : $"  <-- expected {total}"));
         }
 
         await using (var anon = contexts.AsAnon())
         {
             var seen = await anon.Sessions.CountAsync(ct);
-            isolated &= seen == 0;
-            CliOutput.Line($"{"anon".PadRight(width)}sees {Sessions(seen)}{(seen == 0 ? string.Empty : "  <-- expected 0")}");
+            var files = await anon.Files.CountAsync(ct);
+            isolated &= seen == 0 && files == 0;
+            CliOutput.Line($"{"anon".PadRight(width)}sees {Sessions(seen)}, {files} files{(seen + files == 0 ? string.Empty : "  <-- expected 0")}");
         }
 
         if (useAppLogin)
@@ -288,5 +446,29 @@ internal static class UpCommand
         return (owners, (long)(await total.ExecuteScalarAsync(ct))!);
     }
 
+    private static async Task<List<(Guid Id, string? Email)>> ReadAdminsAsync(string ownerConnectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT user_id, email FROM public.user_profiles WHERE role = 'admin' ORDER BY email, user_id", connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var admins = new List<(Guid, string?)>();
+        while (await reader.ReadAsync(ct))
+        {
+            admins.Add((reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+        }
+
+        return admins;
+    }
+
     private static string Sessions(long count) => count == 1 ? "1 session" : $"{count} sessions";
+
+    private static async Task<long> CountOwnedFilesAsync(string ownerConnectionString, Guid userId, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM public.files WHERE user_id = @user", connection);
+        command.Parameters.AddWithValue("user", userId);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
 }

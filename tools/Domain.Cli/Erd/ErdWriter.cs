@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Domain.Persistence;
+using Domain.Persistence.Auditing;
 using Domain.Persistence.RowLevelSecurity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -10,7 +11,8 @@ namespace Domain.Cli.Erd;
 
 /// <summary>
 /// The EF model as a Mermaid <c>erDiagram</c> in Markdown (<c>docs/erd.md</c>): every table with its columns and keys,
-/// every foreign key as a relationship, and each table's row-level security shape. The text depends only on the model,
+/// every foreign key as a relationship, and each table's row-level security shape and audit declaration. The text
+/// depends only on the model,
 /// so a test regenerates it and compares it with the committed file.
 /// </summary>
 internal static partial class ErdWriter
@@ -29,9 +31,11 @@ internal static partial class ErdWriter
         text.AppendLine("# The model");
         text.AppendLine();
         text.AppendLine("Generated from the EF model by `dotnet run --project tools/Domain.Cli -- erd`; a test fails when this file and the");
-        text.AppendLine("model disagree. Every table lives in `public`; `PK` marks the primary key, `FK` a column of a foreign key, `UK` a");
-        text.AppendLine("column of an alternate key (the owner-carrying `(id, user_id)` keys that children reference). Every row a user owns");
-        text.AppendLine("also references `auth.users` through its root (not drawn: `auth` belongs to Supabase).");
+        text.AppendLine("model disagree. Tables live in `public` (the schema the API exposes) unless the table below names its schema;");
+        text.AppendLine("`PK` marks the primary key, `FK` a column of a foreign key, `UK` a column of an alternate key (the owner-carrying");
+        text.AppendLine("`(id, user_id)` keys that children reference). Every row a user owns also references `auth.users` through its root");
+        text.AppendLine("(not drawn: `auth` belongs to Supabase). Audited tables have every insert, update and delete recorded in");
+        text.AppendLine("`audit_logs` by the database; an update that changes only the columns listed after 'except' is not recorded.");
         text.AppendLine();
         text.AppendLine("```mermaid");
         text.AppendLine("erDiagram");
@@ -51,13 +55,16 @@ internal static partial class ErdWriter
 
         text.AppendLine("```");
         text.AppendLine();
-        text.AppendLine("| table | row-level security | owner | what callers may do |");
-        text.AppendLine("| --- | --- | --- | --- |");
+        text.AppendLine("| table | row-level security | owner | what callers may do | audited |");
+        text.AppendLine("| --- | --- | --- | --- | --- |");
         foreach (var entity in tables)
         {
             var rls = entity.GetRowLevelSecurity();
+            var schema = entity.GetSchema() ?? DatabaseSchemas.Public;
             var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-            text.AppendLine(CultureInfo.InvariantCulture, $"| `{entity.GetTableName()}` | {Shape(rls)} | {Owner(entity, rls, table)} | {Commands(rls)} |");
+            var name = schema == DatabaseSchemas.Public ? entity.GetTableName() : $"{schema}.{entity.GetTableName()}";
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| `{name}` | {Shape(rls, schema)} | {Owner(entity, rls, table)} | {Commands(rls, schema)} | {Audited(entity, table)} |");
         }
 
         return text.ToString();
@@ -111,23 +118,33 @@ internal static partial class ErdWriter
         return $"    {principal} {cardinality} {dependent.GetTableName()} : \"{columns}\"";
     }
 
-    private static string Shape(RowLevelSecurityDeclaration? rls) => rls?.Shape switch
+    private static string Shape(RowLevelSecurityDeclaration? rls, string schema) => rls?.Shape switch
     {
         RowLevelSecurityShape.OwnedRows => "owned rows",
         RowLevelSecurityShape.SharedReferenceData => "shared reference data",
         RowLevelSecurityShape.Ledger => "ledger",
+        _ when schema != DatabaseSchemas.Public => "none: outside the API",
         _ => "none declared",
     };
 
     private static string Owner(IEntityType entity, RowLevelSecurityDeclaration? rls, StoreObjectIdentifier table)
         => rls?.Owner is { } owner ? $"`{entity.FindProperty(owner)?.GetColumnName(table) ?? owner}`" : "–";
 
-    private static string Commands(RowLevelSecurityDeclaration? rls) => rls?.Shape switch
+    private static string Commands(RowLevelSecurityDeclaration? rls, string schema) => rls?.Shape switch
     {
         RowLevelSecurityShape.OwnedRows => "owners: " + CommandList(rls.Commands) + "; admins read every row",
         RowLevelSecurityShape.SharedReferenceData => "everyone signed in reads; admins: " + CommandList(rls.Commands),
+        RowLevelSecurityShape.Ledger when rls.AppendedByTriggersOnly => "only the database's triggers append; owners read their own; admins read every row",
         RowLevelSecurityShape.Ledger => "the service role appends; owners read their own; admins read every row",
+        _ when schema != DatabaseSchemas.Public => "the backend only (no API role has a grant)",
         _ => "–",
+    };
+
+    private static string Audited(IEntityType entity, StoreObjectIdentifier table) => entity.GetAudit() switch
+    {
+        null => "–",
+        { Excluded.Count: 0 } => "yes",
+        var audit => "yes, except " + string.Join(", ", audit.Excluded.Select(p => $"`{entity.FindProperty(p)?.GetColumnName(table) ?? p}`")),
     };
 
     private static string CommandList(RowCommands commands)

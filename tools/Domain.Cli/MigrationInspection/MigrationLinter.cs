@@ -122,6 +122,7 @@ internal static partial class MigrationLinter
 
     private static string Qualified(string? schema, string name) => schema is null ? name : $"{schema}.{name}";
 
-    [GeneratedRegex(@"\b(DROP\s+(TABLE|COLUMN|SCHEMA)|TRUNCATE|ALTER\s+TABLE\s+\S+\s+RENAME)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // TRUNCATE as a statement, not as the event of a trigger ("AFTER ... OR TRUNCATE ON t"), which removes nothing.
+    [GeneratedRegex(@"\b(DROP\s+(TABLE|COLUMN|SCHEMA)|TRUNCATE(?!\s+ON\b)|ALTER\s+TABLE\s+\S+\s+RENAME)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex DestructiveSql();
 }

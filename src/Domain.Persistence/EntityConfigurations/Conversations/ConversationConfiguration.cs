@@ -1,5 +1,6 @@
 using Domain.Conversations;
 using Domain.Persistence.Conversations;
+using Domain.Persistence.Auditing;
 using Domain.Persistence.RowLevelSecurity;
 using Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
@@ -31,6 +32,13 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
                 c.ExpiresAt, c.CreatedAt, c.ArchivedAt,
             })
             .UpdateColumns(c => new { c.Title, c.Metadata, c.Context, c.LastSequence, c.ExpiresAt, c.ArchivedAt, c.UpdatedAt }));
+
+        // Every appended message moves the counters, the last sequence and activity and (for an expiring conversation)
+        // the expiry: bookkeeping of the messages, not edits of the conversation, so left out of the trail.
+        builder.IsAudited(audit => audit.Excluding(c => new
+        {
+            c.MessageCount, c.LastSequence, c.LastMessageAt, c.LastActivityAt, c.ExpiresAt, c.UpdatedAt,
+        }));
 
         builder.HasKey(c => c.Id);
         builder.Property(c => c.Id).HasDefaultValueSql("gen_random_uuid()").ValueGeneratedNever();
@@ -73,6 +81,13 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
 
         builder.HasMany(c => c.Messages).WithOne()
             .HasForeignKey(m => new { m.ConversationId, m.UserId })
+            .HasPrincipalKey(c => new { c.Id, c.UserId })
+            .OnDelete(DeleteBehavior.Cascade);
+
+        // The conversation's files: removing the conversation (the expiry cleanup included) removes its attachments,
+        // never the files.
+        builder.HasMany(c => c.Files).WithOne()
+            .HasForeignKey(a => new { a.ConversationId, a.UserId })
             .HasPrincipalKey(c => new { c.Id, c.UserId })
             .OnDelete(DeleteBehavior.Cascade);
     }

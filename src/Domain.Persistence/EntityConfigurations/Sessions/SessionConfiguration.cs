@@ -1,3 +1,4 @@
+using Domain.Persistence.Auditing;
 using Domain.Persistence.RowLevelSecurity;
 using Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
@@ -36,6 +37,9 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
             {
                 s.Title, s.Description, s.Status, s.CurrentIr, s.Metadata, s.LastRevisionNumber, s.FinalizedAt, s.ArchivedAt, s.UpdatedAt,
             }));
+
+        // What the database keeps by itself is not an edit: the counters, the numbers handed out, updated_at.
+        builder.IsAudited(audit => audit.Excluding(s => new { s.RevisionCount, s.DraftCount, s.HoleCount, s.LastRevisionNumber, s.UpdatedAt }));
 
         builder.HasKey(s => s.Id);
         builder.Property(s => s.Id).HasDefaultValueSql("gen_random_uuid()").ValueGeneratedNever();

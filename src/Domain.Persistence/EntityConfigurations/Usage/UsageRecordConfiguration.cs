@@ -35,6 +35,13 @@ internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageR
 
         builder.HasIndex(u => new { u.UserId, u.Service, u.OccurredAt }).HasDatabaseName("ix_usage_logs_user_id_service_occurred_at");
 
+        // The monthly limit check sums a user's tokens and cost since the month began: an index-only scan of this
+        // month's entries here, where the index above reads every entry of the user (its second column is the service)
+        // and then each matching row from the table (docs/benchmarks.md, "Usage limits").
+        builder.HasIndex(u => new { u.UserId, u.OccurredAt })
+            .IncludeProperties(u => new { u.InputTokens, u.OutputTokens, u.CostUsd })
+            .HasDatabaseName("ix_usage_logs_user_id_occurred_at");
+
         // The work a record was spent on, if any: the same owner's (the keys carry user_id). Deleting the session or the
         // conversation keeps the record and nulls only that column (ON DELETE SET NULL (column), written by the
         // migration): usage is billing history. The indexes are partial: most records name no work.

@@ -37,3 +37,8 @@ internal sealed class UserUsageSummaryRowConfiguration : IEntityTypeConfiguratio
 {
     public void Configure(EntityTypeBuilder<UserUsageSummaryRow> builder) => builder.HasNoKey().ToView("user_usage_summary");
 }
+
+internal sealed class PromptVersionResultRowConfiguration : IEntityTypeConfiguration<PromptVersionResultRow>
+{
+    public void Configure(EntityTypeBuilder<PromptVersionResultRow> builder) => builder.HasNoKey().ToView("prompt_version_results");
+}

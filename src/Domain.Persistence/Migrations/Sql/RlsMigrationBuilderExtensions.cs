@@ -139,6 +139,22 @@ public static class RlsMigrationBuilderExtensions
             """);
     }
 
+    /// <summary>
+    /// A <c>security_invoker</c> view for admins (<c>domain_admin</c>) and the backend (<c>service_role</c>) only: reports
+    /// across users, such as how each prompt version performs. <c>anon</c> and <c>authenticated</c> get no grant, so
+    /// reading it as either is refused rather than answered with a partial picture.
+    /// </summary>
+    public static void CreateSecurityInvokerViewForAdmins(this MigrationBuilder migrationBuilder, string name, string query)
+    {
+        var qualified = $"{DatabaseSchemas.Public}.{name}";
+        migrationBuilder.Sql($"""
+            CREATE VIEW {qualified} WITH (security_invoker = true) AS
+            {query};
+            REVOKE ALL ON TABLE {qualified} FROM PUBLIC, anon, authenticated;
+            GRANT SELECT ON TABLE {qualified} TO {Rls.RlsClaims.AdminRole}, service_role;
+            """);
+    }
+
     public static void DropView(this MigrationBuilder migrationBuilder, string name)
     {
         migrationBuilder.Sql($"DROP VIEW IF EXISTS {DatabaseSchemas.Public}.{name};");
@@ -162,6 +178,26 @@ public static class RlsMigrationBuilderExtensions
     public static void AddToRealtime(this MigrationBuilder migrationBuilder, string table)
     {
         migrationBuilder.Sql($"ALTER PUBLICATION supabase_realtime ADD TABLE {DatabaseSchemas.Public}.{table};");
+    }
+
+    /// <summary>
+    /// Publishes the table's changes to Supabase Realtime when the publication <c>supabase_realtime</c> exists and lists
+    /// its tables (one created <c>FOR ALL TABLES</c> already publishes every table, and refuses <c>ADD TABLE</c>); a
+    /// database without it is left as it is.
+    /// </summary>
+    public static void AddToRealtimeWhereItExists(this MigrationBuilder migrationBuilder, string table)
+    {
+        migrationBuilder.Sql($"""
+            DO $rt$
+            BEGIN
+                IF EXISTS (SELECT FROM pg_catalog.pg_publication WHERE pubname = 'supabase_realtime' AND NOT puballtables)
+                   AND NOT EXISTS (SELECT FROM pg_catalog.pg_publication_tables
+                                   WHERE pubname = 'supabase_realtime' AND schemaname = '{DatabaseSchemas.Public}' AND tablename = '{table}') THEN
+                    ALTER PUBLICATION supabase_realtime ADD TABLE {DatabaseSchemas.Public}.{table};
+                END IF;
+            END
+            $rt$;
+            """);
     }
 
     public static void DropFromRealtime(this MigrationBuilder migrationBuilder, string table)

@@ -1,21 +1,24 @@
+using Domain.Persistence.Auditing;
+using Domain.Persistence.RowLevelSecurity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure.Internal;
 
-namespace Domain.Persistence.RowLevelSecurity;
+namespace Domain.Persistence.TableDeclarations;
 
 // Deriving from the provider's validator keeps every check Npgsql makes; its constructor takes internal API.
 #pragma warning disable EF1001
 
 /// <summary>
-/// Npgsql's model validation, plus: every table in <c>public</c>, the schema Supabase exposes, declares its row-level
-/// security. A new entity without a declaration fails when the model is built, so <c>dotnet ef migrations add</c>
+/// Npgsql's model validation, plus the table declarations: every table in <c>public</c>, the schema Supabase exposes,
+/// declares its row-level security, and every name a declaration (row-level security or audit) uses is a property of
+/// the right kind. A new entity without a declaration fails when the model is built, so <c>dotnet ef migrations add</c>
 /// (and every test) stops with the table named before a migration without policies can exist. Migrations' own models
 /// are not validated, so the migrations written before declarations existed still load.
 /// </summary>
-internal sealed class RowLevelSecurityModelValidator(
+internal sealed class TableDeclarationModelValidator(
     ModelValidatorDependencies dependencies,
     RelationalModelValidatorDependencies relationalDependencies,
     INpgsqlSingletonOptions npgsqlSingletonOptions)
@@ -28,6 +31,7 @@ internal sealed class RowLevelSecurityModelValidator(
         foreach (var entityType in model.GetEntityTypes())
         {
             ThrowIfNamesAreNotProperties(entityType);
+            ThrowIfAuditIsInconsistent(entityType);
         }
 
         var undeclared = UndeclaredPublicTables(model);
@@ -55,10 +59,52 @@ internal sealed class RowLevelSecurityModelValidator(
             }
         }
 
-        if (declaration.Owner is { } owner && entityType.FindProperty(owner)!.ClrType != typeof(Guid))
+        // A ledger's rows may belong to nobody (an audit entry about shared data): only admins read those.
+        var ownerType = declaration.Owner is { } owner ? entityType.FindProperty(owner)!.ClrType : null;
+        if (ownerType is not null && ownerType != typeof(Guid) && !(declaration.Shape == RowLevelSecurityShape.Ledger && ownerType == typeof(Guid?)))
         {
             throw new InvalidOperationException(
-                $"The row-level security of {entityType.DisplayName()} takes the owner from '{owner}', which is not a non-nullable Guid (uuid).");
+                $"The row-level security of {entityType.DisplayName()} takes the owner from '{declaration.Owner}', which is not a "
+                + (declaration.Shape == RowLevelSecurityShape.Ledger ? "Guid (uuid)." : "non-nullable Guid (uuid)."));
+        }
+    }
+
+    private static void ThrowIfAuditIsInconsistent(IEntityType entityType)
+    {
+        if (entityType.GetAudit() is not { } audit)
+        {
+            return;
+        }
+
+        if (entityType.FindPrimaryKey()?.Properties is not [{ } key] || key.ClrType != typeof(Guid))
+        {
+            throw new InvalidOperationException(
+                $"{entityType.DisplayName()} is audited, but its primary key is not one Guid (uuid) property: every audit entry names its row by that id.");
+        }
+
+        if (entityType.GetRowLevelSecurity() is null)
+        {
+            throw new InvalidOperationException(
+                $"{entityType.DisplayName()} is audited but declares no row-level security: the entries' owner is its row-level security owner.");
+        }
+
+        foreach (var name in audit.Excluded)
+        {
+            if (entityType.FindProperty(name) is null)
+            {
+                throw new InvalidOperationException(
+                    $"The audit declaration of {entityType.DisplayName()} excludes '{name}', which is not one of its properties.");
+            }
+        }
+
+        var owner = entityType.GetRowLevelSecurity()!.Owner;
+        foreach (var named in new[] { key.Name, owner }.OfType<string>())
+        {
+            if (audit.Excluded.Contains(named, StringComparer.Ordinal))
+            {
+                throw new InvalidOperationException(
+                    $"The audit declaration of {entityType.DisplayName()} excludes '{named}', which names the row or its owner in every entry.");
+            }
         }
     }
 
