@@ -396,16 +396,19 @@ internal static class ApplicationTemplates
     }
 
     private static string GetMember(EntitySpec e, string noun) => $$"""
-        /// <summary>The {{noun}}; null when it does not exist or the caller may not see it.</summary>
+        /// <summary>
+        /// The {{noun}}; null when it does not exist or the caller may not see it. Read on a read-only context (the read
+        /// replica when one is configured).
+        /// </summary>
         public Task<{{e.DtoName}}?> GetAsync(Caller caller, Guid id, CancellationToken cancellationToken = default)
-            => pipeline.RunAsync(caller, async (context, ct) =>
+            => pipeline.ReadAsync(caller, async (context, ct) =>
                 (await context.Set<{{e.Name}}>().AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct))?.Adapt<{{e.DtoName}}>(mapping), cancellationToken);
         """;
 
     /// <summary><c>ListAsync</c> over the entity's page query, given what comes before the request and the page's leading arguments.</summary>
     private static string ListMember(EntitySpec e, string parameters, string pageArguments) => $$"""
         public Task<IReadOnlyList<{{e.DtoName}}>> ListAsync(Caller caller, {{parameters}}{{e.ListRequest}} request, CancellationToken cancellationToken = default)
-            => pipeline.RunAsync(caller, request, async (context, r, ct) =>
+            => pipeline.ReadAsync(caller, request, async (context, r, ct) =>
             {
                 var page = await context.{{e.Name}}PageAsync({{pageArguments}}, r.After is { } after ? (after.CreatedAt, after.Id) : null, ct);
                 return (IReadOnlyList<{{e.DtoName}}>)page.Adapt<List<{{e.DtoName}}>>(mapping);
