@@ -18,6 +18,9 @@ var root = new RootCommand("The domain data layer's tool: a local PostgreSQL, mi
     KeysCommand.Create(),
     AuditCommand.Create(),
     FilesCommand.Create(),
+    ErdCommand.Create(),
+    FreezeCommand.Create(),
+    ScaffoldCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -85,6 +85,37 @@ public static class Guard
         return json;
     }
 
+    /// <summary>
+    /// An exact number PostgreSQL stores as <c>numeric(<paramref name="precision"/>, <paramref name="scale"/>)</c>
+    /// without rounding: at most <paramref name="scale"/> digits after the point and
+    /// <paramref name="precision"/> - <paramref name="scale"/> before it (trailing zeros do not count).
+    /// </summary>
+    public static decimal Decimal(decimal value, string name, int precision, int scale)
+    {
+        if (decimal.Round(value, scale) != value)
+        {
+            throw new DomainException($"{name}.too_precise", $"{name} must have at most {scale} digits after the point (got {value}).");
+        }
+
+        var integerDigits = decimal.Truncate(decimal.Abs(value)).ToString(System.Globalization.CultureInfo.InvariantCulture).TrimStart('0').Length;
+        if (integerDigits > precision - scale)
+        {
+            throw new DomainException($"{name}.too_large", $"{name} must have at most {precision - scale} digits before the point (got {value}).");
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// A point in time as PostgreSQL's <c>timestamptz</c> keeps it: in UTC, to the microsecond. The model holds what
+    /// the database will hold, so a value read back equals the one written.
+    /// </summary>
+    public static DateTimeOffset Instant(DateTimeOffset value)
+    {
+        var utc = value.ToUniversalTime();
+        return utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerMicrosecond));
+    }
+
     private static string Storable(string value, string name)
     {
         return StorableText.Problem(value) is { } problem

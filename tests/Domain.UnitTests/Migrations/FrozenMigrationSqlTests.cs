@@ -1,3 +1,4 @@
+using Domain.Cli.MigrationInspection;
 using Xunit.Abstractions;
 
 namespace Domain.UnitTests.Migrations;

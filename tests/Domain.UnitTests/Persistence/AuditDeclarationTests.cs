@@ -48,26 +48,15 @@ public sealed class AuditDeclarationTests
         using var context = Context<ModelAsShipped>();
         var tables = context.GetService<IDesignTimeModel>().Model.GetRelationalModel().Tables
             .Where(t => t.Schema == DatabaseSchemas.Public)
+            .Where(t => t.GetAudit() is not null)
             .ToDictionary(t => t.Name, t => t.GetAudit()?.ToString());
 
         Assert.Equal(
             new Dictionary<string, string?>
             {
                 ["api_keys"] = "audited; key=id; owner=user_id; exclude=key_hash,last_used_at",
-                ["audit_logs"] = null,
-                ["conversation_files"] = null,
                 ["conversations"] = "audited; key=id; owner=user_id; exclude=expires_at,last_activity_at,last_message_at,last_sequence,message_count,updated_at",
-                ["files"] = null,
-                ["hole_resolutions"] = null,
-                ["messages"] = null,
-                ["prompt_performance"] = null,
-                ["provider_file_uploads"] = null,
-                ["prompt_versions"] = null,
-                ["session_drafts"] = null,
-                ["session_revisions"] = null,
                 ["sessions"] = "audited; key=id; owner=user_id; exclude=draft_count,hole_count,last_revision_number,revision_count,updated_at",
-                ["system_prompts"] = null,
-                ["usage_logs"] = null,
                 ["user_profiles"] = "audited; key=user_id; owner=user_id; exclude=updated_at",
             },
             tables);
@@ -79,15 +68,15 @@ public sealed class AuditDeclarationTests
         var (operations, sql) = Migrate<ModelAsShipped, WithAuditedBookmarks>();
 
         Assert.IsType<CreateTableOperation>(operations[0]);
-        var rls = sql.IndexOf("ALTER TABLE public.bookmarks ENABLE ROW LEVEL SECURITY;");
+        var rls = sql.IndexOf("ALTER TABLE public.probe_bookmarks ENABLE ROW LEVEL SECURITY;");
         var changes = sql.FindIndex(s => s.StartsWith("CREATE TRIGGER audit_row_changes", StringComparison.Ordinal));
         Assert.True(rls >= 0 && changes > rls, string.Join('\n', sql));
         Assert.Equal(
         [
-            $"CREATE TRIGGER audit_row_changes AFTER INSERT OR DELETE ON public.bookmarks FOR EACH ROW EXECUTE FUNCTION {RowChange}('id', 'user_id', 'url');",
-            "CREATE TRIGGER audit_row_updates AFTER UPDATE ON public.bookmarks FOR EACH ROW WHEN ((to_jsonb(OLD.*) - '{url}'::text[]) IS DISTINCT FROM "
+            $"CREATE TRIGGER audit_row_changes AFTER INSERT OR DELETE ON public.probe_bookmarks FOR EACH ROW EXECUTE FUNCTION {RowChange}('id', 'user_id', 'url');",
+            "CREATE TRIGGER audit_row_updates AFTER UPDATE ON public.probe_bookmarks FOR EACH ROW WHEN ((to_jsonb(OLD.*) - '{url}'::text[]) IS DISTINCT FROM "
                 + $"(to_jsonb(NEW.*) - '{{url}}'::text[])) EXECUTE FUNCTION {RowChange}('id', 'user_id', 'url');",
-            "CREATE TRIGGER audit_truncate AFTER TRUNCATE ON public.bookmarks FOR EACH STATEMENT EXECUTE FUNCTION domain_private.record_truncate();",
+            "CREATE TRIGGER audit_truncate AFTER TRUNCATE ON public.probe_bookmarks FOR EACH STATEMENT EXECUTE FUNCTION domain_private.record_truncate();",
         ], sql[changes..]);
     }
 
@@ -103,9 +92,9 @@ public sealed class AuditDeclarationTests
         Assert.All(upSql, s => Assert.StartsWith("CREATE TRIGGER audit_", s, StringComparison.Ordinal));
         Assert.Equal(
         [
-            "DROP TRIGGER audit_row_changes ON public.bookmarks;",
-            "DROP TRIGGER audit_row_updates ON public.bookmarks;",
-            "DROP TRIGGER audit_truncate ON public.bookmarks;",
+            "DROP TRIGGER audit_row_changes ON public.probe_bookmarks;",
+            "DROP TRIGGER audit_row_updates ON public.probe_bookmarks;",
+            "DROP TRIGGER audit_truncate ON public.probe_bookmarks;",
         ], downSql);
     }
 
@@ -118,7 +107,7 @@ public sealed class AuditDeclarationTests
         Assert.Equal(6, sql.Count);
         Assert.All(sql[..3], s => Assert.StartsWith("DROP TRIGGER", s, StringComparison.Ordinal));
         Assert.Equal(
-            "CREATE TRIGGER audit_row_updates AFTER UPDATE ON public.bookmarks FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) "
+            "CREATE TRIGGER audit_row_updates AFTER UPDATE ON public.probe_bookmarks FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) "
                 + $"EXECUTE FUNCTION {RowChange}('id', 'user_id');",
             sql[4]);
     }
@@ -153,9 +142,9 @@ public sealed class AuditDeclarationTests
         public override void Customize(ModelBuilder modelBuilder, DbContext context)
         {
             base.Customize(modelBuilder, context);
-            modelBuilder.Entity<Bookmark>(b =>
+            modelBuilder.Entity<ProbeBookmark>(b =>
             {
-                b.ToTable("bookmarks");
+                b.ToTable("probe_bookmarks");
                 b.HasRowLevelSecurity(rls => rls.OwnedBy(x => x.UserId).Commands(RowCommands.Select | RowCommands.Insert | RowCommands.Delete));
                 b.IsAudited(audit => audit.Excluding(x => x.Url));
             });
@@ -167,9 +156,9 @@ public sealed class AuditDeclarationTests
         public override void Customize(ModelBuilder modelBuilder, DbContext context)
         {
             base.Customize(modelBuilder, context);
-            modelBuilder.Entity<Bookmark>(b =>
+            modelBuilder.Entity<ProbeBookmark>(b =>
             {
-                b.ToTable("bookmarks");
+                b.ToTable("probe_bookmarks");
                 b.HasRowLevelSecurity(rls => rls.OwnedBy(x => x.UserId).Commands(RowCommands.Select | RowCommands.Insert | RowCommands.Delete));
                 b.IsAudited();
             });
@@ -195,9 +184,9 @@ public sealed class AuditDeclarationTests
         public override void Customize(ModelBuilder modelBuilder, DbContext context)
         {
             base.Customize(modelBuilder, context);
-            modelBuilder.Entity<Bookmark>(b =>
+            modelBuilder.Entity<ProbeBookmark>(b =>
             {
-                b.ToTable("bookmarks", DatabaseSchemas.Operations);
+                b.ToTable("probe_bookmarks", DatabaseSchemas.Operations);
                 b.IsAudited();
             });
         }
@@ -226,9 +215,9 @@ public sealed class AuditDeclarationTests
         public override void Customize(ModelBuilder modelBuilder, DbContext context)
         {
             base.Customize(modelBuilder, context);
-            modelBuilder.Entity<Bookmark>(b =>
+            modelBuilder.Entity<ProbeBookmark>(b =>
             {
-                b.ToTable("bookmarks");
+                b.ToTable("probe_bookmarks");
                 b.HasKey(x => new { x.Id, x.UserId });
                 b.HasRowLevelSecurity(rls => rls.OwnedBy(x => x.UserId));
                 b.IsAudited();

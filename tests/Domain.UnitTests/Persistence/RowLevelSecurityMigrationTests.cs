@@ -39,7 +39,7 @@ public sealed class RowLevelSecurityMigrationTests
 
         var ex = Assert.Throws<InvalidOperationException>(() => context.GetService<IDesignTimeModel>().Model);
 
-        Assert.Contains("public.bookmarks", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("public.probe_bookmarks", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -108,23 +108,23 @@ public sealed class RowLevelSecurityMigrationTests
         var (operations, sql) = Migrate<ModelAsShipped, WithDeclaredBookmarks>();
 
         Assert.IsType<CreateTableOperation>(operations[0]);
-        var create = sql.FindIndex(s => s.StartsWith("CREATE TABLE public.bookmarks", StringComparison.Ordinal));
-        var rls = sql.IndexOf("ALTER TABLE public.bookmarks ENABLE ROW LEVEL SECURITY;");
+        var create = sql.FindIndex(s => s.StartsWith("CREATE TABLE public.probe_bookmarks", StringComparison.Ordinal));
+        var rls = sql.IndexOf("ALTER TABLE public.probe_bookmarks ENABLE ROW LEVEL SECURITY;");
         Assert.True(create >= 0 && rls > create, string.Join('\n', sql));
         Assert.Equal(
         [
-            "ALTER TABLE public.bookmarks ENABLE ROW LEVEL SECURITY;",
-            "REVOKE ALL ON TABLE public.bookmarks FROM PUBLIC, anon, authenticated, domain_admin, service_role;",
-            "GRANT SELECT ON TABLE public.bookmarks TO anon;",
-            "GRANT SELECT, INSERT, DELETE ON TABLE public.bookmarks TO authenticated;",
-            "GRANT SELECT, INSERT, DELETE ON TABLE public.bookmarks TO domain_admin;",
-            "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.bookmarks TO service_role;",
-            "CREATE POLICY owner_select ON public.bookmarks AS PERMISSIVE FOR SELECT TO authenticated USING ((select auth.uid()) = user_id);",
-            "CREATE POLICY owner_insert ON public.bookmarks AS PERMISSIVE FOR INSERT TO authenticated WITH CHECK ((select auth.uid()) = user_id);",
-            "CREATE POLICY owner_delete ON public.bookmarks AS PERMISSIVE FOR DELETE TO authenticated USING ((select auth.uid()) = user_id);",
-            "CREATE POLICY admin_select ON public.bookmarks AS PERMISSIVE FOR SELECT TO domain_admin USING (true);",
-            "CREATE POLICY admin_insert ON public.bookmarks AS PERMISSIVE FOR INSERT TO domain_admin WITH CHECK ((select auth.uid()) = user_id);",
-            "CREATE POLICY admin_delete ON public.bookmarks AS PERMISSIVE FOR DELETE TO domain_admin USING ((select auth.uid()) = user_id);",
+            "ALTER TABLE public.probe_bookmarks ENABLE ROW LEVEL SECURITY;",
+            "REVOKE ALL ON TABLE public.probe_bookmarks FROM PUBLIC, anon, authenticated, domain_admin, service_role;",
+            "GRANT SELECT ON TABLE public.probe_bookmarks TO anon;",
+            "GRANT SELECT, INSERT, DELETE ON TABLE public.probe_bookmarks TO authenticated;",
+            "GRANT SELECT, INSERT, DELETE ON TABLE public.probe_bookmarks TO domain_admin;",
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.probe_bookmarks TO service_role;",
+            "CREATE POLICY owner_select ON public.probe_bookmarks AS PERMISSIVE FOR SELECT TO authenticated USING ((select auth.uid()) = user_id);",
+            "CREATE POLICY owner_insert ON public.probe_bookmarks AS PERMISSIVE FOR INSERT TO authenticated WITH CHECK ((select auth.uid()) = user_id);",
+            "CREATE POLICY owner_delete ON public.probe_bookmarks AS PERMISSIVE FOR DELETE TO authenticated USING ((select auth.uid()) = user_id);",
+            "CREATE POLICY admin_select ON public.probe_bookmarks AS PERMISSIVE FOR SELECT TO domain_admin USING (true);",
+            "CREATE POLICY admin_insert ON public.probe_bookmarks AS PERMISSIVE FOR INSERT TO domain_admin WITH CHECK ((select auth.uid()) = user_id);",
+            "CREATE POLICY admin_delete ON public.probe_bookmarks AS PERMISSIVE FOR DELETE TO domain_admin USING ((select auth.uid()) = user_id);",
         ], sql[rls..]);
     }
 
@@ -134,7 +134,7 @@ public sealed class RowLevelSecurityMigrationTests
         var (operations, sql) = Migrate<WithDeclaredBookmarks, ModelAsShipped>();
 
         Assert.IsType<DropTableOperation>(Assert.Single(operations));
-        Assert.Equal(["DROP TABLE public.bookmarks;"], sql);
+        Assert.Equal(["DROP TABLE public.probe_bookmarks;"], sql);
     }
 
     [Fact]
@@ -230,9 +230,9 @@ public sealed class RowLevelSecurityMigrationTests
         public override void Customize(ModelBuilder modelBuilder, DbContext context)
         {
             base.Customize(modelBuilder, context);
-            modelBuilder.Entity<Bookmark>(b =>
+            modelBuilder.Entity<ProbeBookmark>(b =>
             {
-                b.ToTable("bookmarks");
+                b.ToTable("probe_bookmarks");
                 b.HasRowLevelSecurity(rls => rls.OwnedBy(x => x.UserId).Commands(RowCommands.Select | RowCommands.Insert | RowCommands.Delete));
             });
         }
@@ -243,7 +243,7 @@ public sealed class RowLevelSecurityMigrationTests
         public override void Customize(ModelBuilder modelBuilder, DbContext context)
         {
             base.Customize(modelBuilder, context);
-            modelBuilder.Entity<Bookmark>().ToTable("bookmarks");
+            modelBuilder.Entity<ProbeBookmark>().ToTable("probe_bookmarks");
         }
     }
 
@@ -260,7 +260,7 @@ public sealed class RowLevelSecurityMigrationTests
         }
     }
 
-    public sealed class Bookmark
+    public sealed class ProbeBookmark
     {
         public Guid Id { get; set; }
 

@@ -100,4 +100,46 @@ public static class TriggerMigrationBuilderExtensions
             DROP FUNCTION IF EXISTS {DatabaseSchemas.Private}.maintain_session_counters();
             """);
     }
+
+    /// <summary>
+    /// Keeps <paramref name="counterColumn"/> of <paramref name="parentTable"/> equal to the number of rows of
+    /// <paramref name="childTable"/> whose <paramref name="parentKeyColumn"/> points at it, whoever writes the children
+    /// (for children scaffolded by <c>domain scaffold entity</c>). As with the session counters, the function is
+    /// SECURITY DEFINER (callers hold no grant on the counter) and the trigger is deferred to commit, so EF's own
+    /// update of the parent in the same transaction sees the row version it read.
+    /// </summary>
+    public static void CreateChildCounterTrigger(
+        this MigrationBuilder migrationBuilder, string childTable, string parentKeyColumn, string parentTable, string counterColumn)
+    {
+        migrationBuilder.Sql($$"""
+            CREATE FUNCTION {{DatabaseSchemas.Private}}.count_{{childTable}}() RETURNS trigger
+            LANGUAGE plpgsql
+            SECURITY DEFINER
+            SET search_path = ''
+            AS $fn$
+            BEGIN
+                IF TG_OP = 'INSERT' THEN
+                    UPDATE {{DatabaseSchemas.Public}}.{{parentTable}} SET {{counterColumn}} = {{counterColumn}} + 1 WHERE id = NEW.{{parentKeyColumn}};
+                    RETURN NEW;
+                END IF;
+
+                UPDATE {{DatabaseSchemas.Public}}.{{parentTable}} SET {{counterColumn}} = {{counterColumn}} - 1 WHERE id = OLD.{{parentKeyColumn}};
+                RETURN OLD;
+            END
+            $fn$;
+            REVOKE ALL ON FUNCTION {{DatabaseSchemas.Private}}.count_{{childTable}}() FROM PUBLIC;
+
+            CREATE CONSTRAINT TRIGGER trg_{{childTable}}_count AFTER INSERT OR DELETE ON {{DatabaseSchemas.Public}}.{{childTable}}
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {{DatabaseSchemas.Private}}.count_{{childTable}}();
+            """);
+    }
+
+    /// <summary>Reverses <see cref="CreateChildCounterTrigger"/>.</summary>
+    public static void DropChildCounterTrigger(this MigrationBuilder migrationBuilder, string childTable)
+    {
+        migrationBuilder.Sql($"""
+            DROP TRIGGER IF EXISTS trg_{childTable}_count ON {DatabaseSchemas.Public}.{childTable};
+            DROP FUNCTION IF EXISTS {DatabaseSchemas.Private}.count_{childTable}();
+            """);
+    }
 }

@@ -1,10 +1,11 @@
+using Domain.DevDatabase;
 using Domain.Persistence;
 using Domain.Persistence.MigrationSafety;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace Domain.UnitTests.Migrations;
+namespace Domain.Cli.MigrationInspection;
 
 /// <summary>
 /// The frozen SQL of the shipped migrations: <c>src/Domain.Persistence/Migrations/Frozen/&lt;migration id&gt;.up.sql</c> and
@@ -13,12 +14,15 @@ namespace Domain.UnitTests.Migrations;
 /// </summary>
 internal static class FrozenMigrationSql
 {
-    /// <summary>Set to <c>1</c> to write the frozen SQL of migrations that have none. Existing files are never rewritten.</summary>
+    /// <summary>
+    /// Set to <c>1</c> to make <c>FrozenMigrationSqlTests</c> write the frozen SQL of migrations that have none, as
+    /// <see cref="WriteCommand"/> does. Existing files are never rewritten.
+    /// </summary>
     public const string WriteVariable = "DOMAIN_WRITE_MIGRATION_SQL";
 
     public const string FolderInRepository = "src/Domain.Persistence/Migrations/Frozen";
 
-    public const string WriteCommand = $"{WriteVariable}=1 dotnet test tests/Domain.UnitTests --filter FrozenMigrationSql";
+    public const string WriteCommand = "dotnet run --project tools/Domain.Cli -- freeze";
 
     public static readonly string[] Directions = ["up", "down"];
 
@@ -28,6 +32,33 @@ internal static class FrozenMigrationSql
     public static bool WriteMissing => Environment.GetEnvironmentVariable(WriteVariable) == "1";
 
     public static string Folder { get; } = Path.Combine(RepositoryRoot(), FolderInRepository);
+
+    /// <summary>
+    /// Writes the frozen SQL of every migration that has none (both directions) and returns the files written; files
+    /// that exist are left as they are (<c>FrozenMigrationSqlTests</c> compares them).
+    /// </summary>
+    public static IReadOnlyList<string> WriteMissingFiles()
+    {
+        var written = new List<string>();
+        foreach (var migrationId in MigrationIds())
+        {
+            var paths = Directions.ToDictionary(direction => direction, direction => PathOf(migrationId, direction));
+            if (paths.Values.All(File.Exists))
+            {
+                continue;
+            }
+
+            var script = Generate(migrationId);
+            Directory.CreateDirectory(Folder);
+            foreach (var (direction, path) in paths.Where(p => !File.Exists(p.Value)))
+            {
+                File.WriteAllText(path, Normalized(SqlOf(script, direction)));
+                written.Add(path);
+            }
+        }
+
+        return written;
+    }
 
     public static IReadOnlyList<string> MigrationIds()
     {
@@ -92,16 +123,10 @@ internal static class FrozenMigrationSql
             """;
     }
 
+    /// <summary>The repository this build came from (tests and the CLI both run from under it), else the working directory's.</summary>
     private static string RepositoryRoot()
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Domain.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Domain.sln was not found above the test directory.");
+        var fromBuild = LocalDevDatabase.RepositoryRoot(AppContext.BaseDirectory);
+        return File.Exists(Path.Combine(fromBuild, "Domain.sln")) ? fromBuild : LocalDevDatabase.RepositoryRoot();
     }
 }
