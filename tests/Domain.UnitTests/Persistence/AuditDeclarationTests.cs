@@ -43,7 +43,7 @@ public sealed class AuditDeclarationTests
     }
 
     [Fact]
-    public void TheShippedModel_AuditsSessionsConversationsProfilesAndKeys_WithTheirKeysOwnersAndExclusions()
+    public void TheShippedModel_AuditsSessionsConversationsFilesProfilesKeysAndPrompts_WithTheirKeysOwnersAndExclusions()
     {
         using var context = Context<ModelAsShipped>();
         var tables = context.GetService<IDesignTimeModel>().Model.GetRelationalModel().Tables
@@ -57,16 +57,16 @@ public sealed class AuditDeclarationTests
                 ["audit_logs"] = null,
                 ["conversation_files"] = null,
                 ["conversations"] = "audited; key=id; owner=user_id; exclude=expires_at,last_activity_at,last_message_at,last_sequence,message_count,updated_at",
-                ["files"] = null,
+                ["files"] = "audited; key=id; owner=user_id; exclude=access_count,last_accessed_at,updated_at",
                 ["hole_resolutions"] = null,
                 ["messages"] = null,
                 ["prompt_performance"] = null,
                 ["provider_file_uploads"] = null,
-                ["prompt_versions"] = null,
+                ["prompt_versions"] = "audited; key=id",
                 ["session_drafts"] = null,
                 ["session_revisions"] = null,
                 ["sessions"] = "audited; key=id; owner=user_id; exclude=draft_count,hole_count,last_revision_number,revision_count,updated_at",
-                ["system_prompts"] = null,
+                ["system_prompts"] = "audited; key=id; exclude=last_version_number,updated_at",
                 ["usage_logs"] = null,
                 ["user_profiles"] = "audited; key=user_id; owner=user_id; exclude=updated_at",
             },
