@@ -70,17 +70,7 @@ public sealed class MigratedDatabase : IAsyncLifetime
     /// The audit trail refuses TRUNCATE to everyone and records it on audited tables, so the reset runs with triggers off
     /// (<c>session_replication_role = replica</c>, a superuser's setting, for this connection only).
     /// </summary>
-    public async Task ResetAsync()
-    {
-        await using var connection = new NpgsqlConnection(AdminConnectionString);
-        await connection.OpenAsync();
-        await using (var replica = new NpgsqlCommand("SET session_replication_role = replica", connection))
-        {
-            await replica.ExecuteNonQueryAsync();
-        }
-
-        await _respawner!.ResetAsync(connection);
-    }
+    public Task ResetAsync() => DatabaseReset.WithTriggersOffAsync(_respawner!, AdminConnectionString);
 
     /// <summary>A context acting for <paramref name="claims"/> from the shared factory.</summary>
     public DomainDbContext ContextFor(RlsClaims claims) => Contexts.For(claims);

@@ -126,13 +126,8 @@ public sealed class PooledDatabase : IAsyncLifetime
         [$"{DomainPersistenceOptions.SectionName}:{nameof(DomainPersistenceOptions.ConnectionMode)}"] = nameof(DomainConnectionMode.TransactionPooler),
     };
 
-    /// <summary>Empties every table of <c>public</c> and <c>auth</c>; the migration history stays.</summary>
-    public async Task ResetAsync()
-    {
-        await using var connection = new NpgsqlConnection(AdminConnectionString);
-        await connection.OpenAsync();
-        await _respawner!.ResetAsync(connection);
-    }
+    /// <summary>Empties every table of <c>public</c> and <c>auth</c> with triggers off (the audit trail refuses TRUNCATE); the migration history stays.</summary>
+    public Task ResetAsync() => DatabaseReset.WithTriggersOffAsync(_respawner!, AdminConnectionString);
 
     /// <summary>Creates a user in <c>auth.users</c>, as Supabase Auth would, and returns their id.</summary>
     public async Task<Guid> CreateUserAsync()

@@ -95,15 +95,11 @@ public sealed class ReplicatedDatabase : IAsyncLifetime
     public static ServiceProvider ApplicationOver(DomainDbContextFactory contexts)
         => new ServiceCollection().AddSingleton(contexts).AddDomainApplication().BuildServiceProvider();
 
-    /// <summary>Empties the primary's tables, lets replay run again, and waits until the standby has caught up.</summary>
+    /// <summary>Empties the primary's tables (triggers off: the audit trail refuses TRUNCATE), lets replay run again, and waits until the standby has caught up.</summary>
     public async Task ResetAsync()
     {
         await ResumeReplayAsync();
-        await using (var connection = new NpgsqlConnection(PrimaryAdminConnectionString))
-        {
-            await connection.OpenAsync();
-            await _respawner!.ResetAsync(connection);
-        }
+        await DatabaseReset.WithTriggersOffAsync(_respawner!, PrimaryAdminConnectionString);
 
         await CaughtUpAsync();
     }
