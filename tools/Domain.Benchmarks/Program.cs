@@ -11,7 +11,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Domain.Benchmarks;
 
 // dotnet run -c Release --project tools/Domain.Benchmarks -- [--quick] [--no-prepare] [--settings "<k=v;…>"] [--output file.md] [--filter <class>] [--probe N] [--explain]
-//     [--scale-out [--clients 32] [--rounds 5] [--seconds 2] [--pool-size 4]]
+//     [--scale-out [--clients 32] [--rounds 5] [--seconds 2] [--pool-size 4]] [--audit-cost 20]
 var quick = args.Contains("--quick");
 var output = ValueOf("--output");
 var filter = ValueOf("--filter");
@@ -58,6 +58,21 @@ if (args.Contains("--scale-out"))
     return;
 }
 
+if (ValueOf("--audit-cost") is { } auditRounds)
+{
+    // The audit trail's cost: the same operations with the audit triggers on and off, interleaved (AuditCostRun).
+    var auditCost = await AuditCostRun.RunAsync(int.Parse(auditRounds, CultureInfo.InvariantCulture));
+    Console.WriteLine();
+    Console.WriteLine($"Scale: {scale.Describe()}. Server: {database.ServerDescription}. Machine: {Environment.ProcessorCount} cores.");
+    Console.WriteLine(auditCost);
+    if (output is not null)
+    {
+        await File.WriteAllTextAsync(output, auditCost);
+    }
+
+    return;
+}
+
 if (ValueOf("--probe") is { } probeCount)
 {
     // Plain loops without BenchmarkDotNet: a quick look at where time goes while investigating.
@@ -97,17 +112,18 @@ if (output is not null)
     Console.WriteLine($"written to {output}");
 }
 
-// --quick leaves out the alternatives the usage writer was chosen against, unless --filter names them.
+// --quick leaves out the alternatives the usage writer was chosen against and the audit trail's on/off comparison,
+// unless --filter names them.
 static Type[] Scenarios(string? filter, bool quick)
 {
     Type[] all =
     [
         typeof(ReadById), typeof(KeysetPage), typeof(PolicyOnlyPage), typeof(LoadAggregate), typeof(AddRevision), typeof(AppendHundred), typeof(SummaryView), typeof(Ingest),
         typeof(IngestThroughRecorder), typeof(IngestAlternatives), typeof(RecordOne), typeof(ApiReadById), typeof(ActivePromptRead),
-        typeof(DeletionQueue), typeof(CountReads),
+        typeof(DeletionQueue), typeof(CountReads), typeof(AuditTrailCost),
     ];
     return [.. all.Where(t => filter is null
-        ? !(quick && t == typeof(IngestAlternatives))
+        ? !(quick && (t == typeof(IngestAlternatives) || t == typeof(AuditTrailCost)))
         : t.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))];
 }
 

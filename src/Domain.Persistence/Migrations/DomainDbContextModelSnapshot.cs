@@ -744,7 +744,9 @@ namespace Domain.Persistence.Migrations
                             t.HasCheckConstraint("ck_files_storage_path", "storage_path <> '' and left(storage_path, 1) <> '/'");
                         });
 
-                    b.HasAnnotation("Domain:RowLevelSecurity", "owned-rows; owner=UserId; commands=select,insert,update; insert=CreatedAt,FileType,Id,IsCopy,Metadata,MimeType,OriginalName,Sha256,SizeBytes,Status,StoragePath,UserId; update=Metadata,Status,UpdatedAt");
+                    b
+                        .HasAnnotation("Domain:Audit", "audited; exclude=AccessCount,LastAccessedAt,UpdatedAt")
+                        .HasAnnotation("Domain:RowLevelSecurity", "owned-rows; owner=UserId; commands=select,insert,update; insert=CreatedAt,FileType,Id,IsCopy,Metadata,MimeType,OriginalName,Sha256,SizeBytes,Status,StoragePath,UserId; update=Metadata,Status,UpdatedAt");
                 });
 
             modelBuilder.Entity("Domain.Identity.ApiKey", b =>
@@ -1360,7 +1362,9 @@ namespace Domain.Persistence.Migrations
                             t.HasCheckConstraint("ck_prompt_versions_number_positive", "version_number >= 1");
                         });
 
-                    b.HasAnnotation("Domain:RowLevelSecurity", "shared-reference-data; commands=select,insert");
+                    b
+                        .HasAnnotation("Domain:Audit", "audited")
+                        .HasAnnotation("Domain:RowLevelSecurity", "shared-reference-data; commands=select,insert");
                 });
 
             modelBuilder.Entity("Domain.Prompts.SystemPrompt", b =>
@@ -1443,7 +1447,9 @@ namespace Domain.Persistence.Migrations
                             t.HasCheckConstraint("ck_system_prompts_tool_name_length", "char_length(tool_name) between 1 and 100");
                         });
 
-                    b.HasAnnotation("Domain:RowLevelSecurity", "shared-reference-data; commands=select,insert,update; insert=ActivatedAt,ActiveVersionNumber,CreatedAt,Description,Id,LastVersionNumber,Provider,Tier,ToolName; update=ActivatedAt,ActiveVersionNumber,Description,LastVersionNumber,Tier,UpdatedAt");
+                    b
+                        .HasAnnotation("Domain:Audit", "audited; exclude=LastVersionNumber,UpdatedAt")
+                        .HasAnnotation("Domain:RowLevelSecurity", "shared-reference-data; commands=select,insert,update; insert=ActivatedAt,ActiveVersionNumber,CreatedAt,Description,Id,LastVersionNumber,Provider,Tier,ToolName; update=ActivatedAt,ActiveVersionNumber,Description,LastVersionNumber,Tier,UpdatedAt");
                 });
 
             modelBuilder.Entity("Domain.Sessions.HoleResolution", b =>

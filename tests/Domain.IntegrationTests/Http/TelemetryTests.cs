@@ -36,12 +36,16 @@ public sealed class TelemetryTests(MigratedDatabase database) : ApiTest(database
         Api.Services.GetRequiredService<TracerProvider>().ForceFlush();
         Api.Services.GetRequiredService<MeterProvider>().ForceFlush();
 
+        // The host's background services keep exporting spans while the test reads them: read a copy (List.ToArray
+        // copies without enumerating, so a concurrent Add cannot make it throw).
+        var spans = _spans.ToArray();
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        Assert.Contains(_spans, s => s.Source.Name == "Npgsql");
-        Assert.Contains(_spans, s => s.Source.Name == PersistenceTelemetry.ActivitySourceName
+        Assert.Contains(spans, s => s.Source.Name == "Npgsql");
+        Assert.Contains(spans, s => s.Source.Name == PersistenceTelemetry.ActivitySourceName
             && s.OperationName == PersistenceTelemetry.ClaimsActivityName && Equals(s.GetTagItem("db.role"), "authenticated"));
-        Assert.Contains(_metrics, m => m.MeterName == PersistenceTelemetry.MeterName && m.Name == PersistenceTelemetry.ClaimsStatementsInstrument);
-        Assert.Contains(_metrics, m => m.MeterName == DomainWebTelemetry.MeterName && m.Name == DomainWebTelemetry.TokensInstrument);
+        var metrics = _metrics.ToArray();
+        Assert.Contains(metrics, m => m.MeterName == PersistenceTelemetry.MeterName && m.Name == PersistenceTelemetry.ClaimsStatementsInstrument);
+        Assert.Contains(metrics, m => m.MeterName == DomainWebTelemetry.MeterName && m.Name == DomainWebTelemetry.TokensInstrument);
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class AuditDeclarationTests
     }
 
     [Fact]
-    public void TheShippedModel_AuditsSessionsConversationsProfilesAndKeys_WithTheirKeysOwnersAndExclusions()
+    public void TheShippedModel_AuditsSessionsConversationsFilesProfilesKeysAndPrompts_WithTheirKeysOwnersAndExclusions()
     {
         using var context = Context<ModelAsShipped>();
         var tables = context.GetService<IDesignTimeModel>().Model.GetRelationalModel().Tables
@@ -56,7 +56,10 @@ public sealed class AuditDeclarationTests
             {
                 ["api_keys"] = "audited; key=id; owner=user_id; exclude=key_hash,last_used_at",
                 ["conversations"] = "audited; key=id; owner=user_id; exclude=expires_at,last_activity_at,last_message_at,last_sequence,message_count,updated_at",
+                ["files"] = "audited; key=id; owner=user_id; exclude=access_count,last_accessed_at,updated_at",
+                ["prompt_versions"] = "audited; key=id",
                 ["sessions"] = "audited; key=id; owner=user_id; exclude=draft_count,hole_count,last_revision_number,revision_count,updated_at",
+                ["system_prompts"] = "audited; key=id; exclude=last_version_number,updated_at",
                 ["user_profiles"] = "audited; key=user_id; owner=user_id; exclude=updated_at",
             },
             tables);

@@ -1,3 +1,4 @@
+using Domain.Persistence.Auditing;
 using Domain.Persistence.Prompts;
 using Domain.Persistence.RowLevelSecurity;
 using Domain.Prompts;
@@ -21,6 +22,9 @@ internal sealed class PromptVersionConfiguration : IEntityTypeConfiguration<Prom
 
         // Versions are history: admins publish and read them, every signed-in caller reads them; nobody changes one.
         builder.HasRowLevelSecurity(rls => rls.SharedReferenceData().Commands(RowCommands.AppendOnly));
+
+        // Who published which content, and any change the backend or psql makes to a version after the fact.
+        builder.IsAudited();
 
         builder.HasKey(v => v.Id);
         builder.Property(v => v.Id).HasDefaultValueSql("gen_random_uuid()").ValueGeneratedNever();

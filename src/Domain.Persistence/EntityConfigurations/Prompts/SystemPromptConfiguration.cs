@@ -1,3 +1,4 @@
+using Domain.Persistence.Auditing;
 using Domain.Persistence.Prompts;
 using Domain.Persistence.RowLevelSecurity;
 using Domain.Prompts;
@@ -31,6 +32,11 @@ internal sealed class SystemPromptConfiguration : IEntityTypeConfiguration<Syste
                 p.Id, p.ToolName, p.Provider, p.Tier, p.Description, p.ActiveVersionNumber, p.ActivatedAt, p.LastVersionNumber, p.CreatedAt,
             })
             .UpdateColumns(p => new { p.Tier, p.Description, p.ActiveVersionNumber, p.ActivatedAt, p.LastVersionNumber, p.UpdatedAt }));
+
+        // Nobody owns a prompt, so its entries have no owner: admins and the backend read them. Publishing a version
+        // hands out its number (last_version_number) and touches updated_at; the version's own insert is the entry, as a
+        // session's revisions are, so those two are left out. An activation or a rollback is an entry.
+        builder.IsAudited(audit => audit.Excluding(p => new { p.LastVersionNumber, p.UpdatedAt }));
 
         builder.HasKey(p => p.Id);
         builder.Property(p => p.Id).HasDefaultValueSql("gen_random_uuid()").ValueGeneratedNever();
