@@ -56,7 +56,7 @@ public sealed record SeedResult(
 /// Fills an empty database with a few demo users and their sessions, and an empty prompt catalog with seed 004's
 /// prompts. Users are inserted into <c>auth.users</c> as the owner (on Supabase, Auth owns that table), and the database
 /// gives each a profile (its display name from the sign-up metadata); every session is written through a context acting
-/// as its user, the prompts by the first demo user acting as an admin (the backend when there is no demo user), so the
+/// as its user, the prompts by the demo user whose profile makes them an admin (the backend when there is none), so the
 /// inserts pass the same row-level security as the application's, and the audit trail records each write with its
 /// actor. One user edits their preferences; the backend makes one an admin and gives one monthly limits. The content is
 /// fixed; only the timestamps follow the clock.
@@ -167,10 +167,25 @@ public sealed class DemoDataSeeder(TimeProvider clock)
             Files: files, ProviderUploads: uploads, Attachments: attachments);
     }
 
+    private static async Task<HashSet<Guid>> AdminsAsync(string ownerConnectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT user_id FROM public.user_profiles WHERE role = 'admin'", connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var admins = new HashSet<Guid>();
+        while (await reader.ReadAsync(ct))
+        {
+            admins.Add(reader.GetGuid(0));
+        }
+
+        return admins;
+    }
+
     /// <summary>
     /// Seed 004's prompts, unless <c>public.system_prompts</c> holds any: each tool and provider with its versions, one of
-    /// them active (one prompt rolled back from its newest), published by the first demo user acting as an admin, and
-    /// how the demo users' calls with them went, metered by the backend.
+    /// them active (one prompt rolled back from its newest), published by a demo user whose profile makes them an admin
+    /// (the backend when there is none), and how the demo users' calls with them went, metered by the backend.
     /// </summary>
     private static async Task<(int Prompts, int Versions, int Runs)> SeedPromptsAsync(
         string ownerConnectionString, DomainDbContextFactory contexts, IReadOnlyList<(Guid Id, string Email)> users, DateTimeOffset start,
@@ -181,19 +196,22 @@ public sealed class DemoDataSeeder(TimeProvider clock)
             return (0, 0, 0);
         }
 
+        // Roles come from the profile: the publisher is a demo user the backend made an admin.
+        var admins = await AdminsAsync(ownerConnectionString, ct);
+        (Guid Id, string Email)? publisherUser = users.Where(u => admins.Contains(u.Id)).Select(u => ((Guid, string)?)u).FirstOrDefault();
         var prompts = new List<SystemPrompt>();
         var at = start;
         foreach (var plan in DemoPrompts.All)
         {
             var prompt = SystemPrompt.Create(plan.ToolName, plan.Provider, plan.Tier, plan.Description, at);
-            var admin = users.Count > 0 ? users[0].Id : (Guid?)null;
+            var admin = publisherUser?.Id;
             var versions = plan.Versions.Select((text, i) => prompt.PublishVersion(text, i == 0 ? "first version" : $"revision {i + 1}", admin, at.AddDays(i))).ToList();
             prompt.Activate(versions[plan.ActiveVersion - 1], at.AddDays(plan.Versions.Count));
             prompts.Add(prompt);
             at = at.AddHours(1);
         }
 
-        await using (var publisher = users.Count > 0 ? contexts.For(RlsClaims.ForAdmin(users[0].Id, users[0].Email)) : contexts.AsServiceRole())
+        await using (var publisher = publisherUser is { } p ? contexts.For(RlsClaims.ForAdmin(p.Id, p.Email)) : contexts.AsServiceRole())
         {
             publisher.SystemPrompts.AddRange(prompts);
             await publisher.SaveChangesAsync(ct);

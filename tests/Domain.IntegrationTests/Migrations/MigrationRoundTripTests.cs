@@ -55,6 +55,12 @@ public sealed class MigrationRoundTripTests
         var contexts = new DomainDbContextFactory(DomainDbContextOptions.Create(connection));
         var seeded = await new DemoDataSeeder(TimeProvider.System).SeedAsync(connection, contexts, CancellationToken.None);
         Assert.True(seeded.Sessions > 0);
+        // Roles come from the profile: the demo prompts' author is the demo user the backend made an admin, and only them.
+        Assert.Equal(
+            "admin",
+            await TestServer.ScalarAsync<string>(
+                connection,
+                "SELECT string_agg(DISTINCT coalesce(p.role::text, 'no author'), ',') FROM public.prompt_versions v LEFT JOIN public.user_profiles p ON p.user_id = v.author_id"));
 
         for (var i = migrations.Count - 1; i >= 0; i--)
         {
