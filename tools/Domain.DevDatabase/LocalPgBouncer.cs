@@ -79,12 +79,55 @@ public sealed class LocalPgBouncer : IAsyncDisposable
             .FirstOrDefault(File.Exists);
     }
 
+    private static readonly Lock InstallGate = new();
+
+    /// <summary>
+    /// Installs Debian's package, as <c>.ci/run</c> does, when this process is root on a machine with apt-get (a fresh
+    /// machine of the kind the project runs on has the PostgreSQL binaries but not PgBouncer), so that <c>dotnet test</c>
+    /// works there too; null when it cannot or the package does not bring the executable. What apt-get said goes to
+    /// standard error when it fails.
+    /// </summary>
+    private static string? InstallWithAptGet()
+    {
+        const string aptGet = "/usr/bin/apt-get";
+        if (!PostgresUserProcess.RunningAsRoot || !File.Exists(aptGet))
+        {
+            return null;
+        }
+
+        lock (InstallGate)
+        {
+            if (FindExecutable() is { } installedMeanwhile)
+            {
+                return installedMeanwhile;
+            }
+
+            string[] install = ["DEBIAN_FRONTEND=noninteractive", aptGet, "install", "-y", "-q", "--no-install-recommends", "pgbouncer"];
+            var result = PostgresUserProcess.RunRaw("/usr/bin/env", install);
+            if (result.ExitCode != 0)
+            {
+                // The package lists may be empty on a fresh machine.
+                PostgresUserProcess.RunRaw("/usr/bin/env", ["DEBIAN_FRONTEND=noninteractive", aptGet, "update", "-q"]);
+                result = PostgresUserProcess.RunRaw("/usr/bin/env", install);
+            }
+
+            if (result.ExitCode != 0)
+            {
+                Console.Error.WriteLine($"apt-get install pgbouncer failed ({result.ExitCode}): {result.Error.Trim()}");
+            }
+
+            return FindExecutable();
+        }
+    }
+
     /// <summary>Writes the configuration, starts PgBouncer as a daemon and waits until it accepts connections.</summary>
     public static async Task<LocalPgBouncer> StartAsync(LocalPgBouncerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var executable = FindExecutable()
-            ?? throw new InvalidOperationException("PgBouncer was not found: install it (Debian: apt-get install pgbouncer), or set DOMAIN_PGBOUNCER.");
+        var executable = FindExecutable() ?? InstallWithAptGet()
+            ?? throw new InvalidOperationException(
+                "PgBouncer was not found: install it (Debian: apt-get install pgbouncer), or set DOMAIN_PGBOUNCER. "
+                + "It is installed on its own only as root on a machine with apt-get.");
 
         await EndedRuns.RemoveAsync(options.NamePrefix, DestroyAsync, cancellationToken);
         var directory = EndedRuns.NewDirectory(options.NamePrefix);
