@@ -19,7 +19,7 @@ public static class DomainApiEndpoints
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddDomainForSupabase().AddApiKeys();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<SecuritySchemesTransformer>());
         return builder;
     }
 

@@ -118,6 +118,16 @@ public sealed class ApiSessionTests(MigratedDatabase database) : ApiTest(databas
         Assert.True(paths.TryGetProperty("/sessions/{id}", out _));
         Assert.True(paths.TryGetProperty("/sessions/{id}/revisions", out _));
         Assert.True(paths.TryGetProperty("/conversations/{id}/messages", out _));
+
+        // How to authenticate: a Supabase access token or an API key in the header the API reads, either one.
+        var schemes = document.GetProperty("components").GetProperty("securitySchemes");
+        var bearer = schemes.GetProperty("SupabaseAccessToken");
+        Assert.Equal(("http", "bearer", "JWT"), (bearer.GetProperty("type").GetString(), bearer.GetProperty("scheme").GetString(), bearer.GetProperty("bearerFormat").GetString()));
+        var key = schemes.GetProperty("ApiKey");
+        Assert.Equal(("apiKey", "header", "X-Api-Key"), (key.GetProperty("type").GetString(), key.GetProperty("in").GetString(), key.GetProperty("name").GetString()));
+        Assert.Equal(
+            ["ApiKey", "SupabaseAccessToken"],
+            document.GetProperty("security").EnumerateArray().SelectMany(r => r.EnumerateObject().Select(p => p.Name)).Order(StringComparer.Ordinal));
     }
 
     [Fact]
