@@ -51,11 +51,11 @@ public sealed class FileRlsTests(MigratedDatabase database) : DatabaseTest(datab
     {
         var admin = await Database.CreateUserAsync("admin@example.test");
 
-        Assert.Equal([_alice], await UserIdsVisibleAsync(RlsClaims.ForUser(_alice), table));
-        Assert.Equal([_bob], await UserIdsVisibleAsync(RlsClaims.ForUser(_bob), table));
-        Assert.Empty(await UserIdsVisibleAsync(RlsClaims.Anonymous, table));
-        Assert.Equal(Sorted(_alice, _bob), await UserIdsVisibleAsync(RlsClaims.ForAdmin(admin), table));
-        Assert.Equal(Sorted(_alice, _bob), await UserIdsVisibleAsync(RlsClaims.Service, table));
+        Assert.Equal([_alice], await Database.UserIdsVisibleAsync(RlsClaims.ForUser(_alice), table));
+        Assert.Equal([_bob], await Database.UserIdsVisibleAsync(RlsClaims.ForUser(_bob), table));
+        Assert.Empty(await Database.UserIdsVisibleAsync(RlsClaims.Anonymous, table));
+        Assert.Equal(Sorted(_alice, _bob), await Database.UserIdsVisibleAsync(RlsClaims.ForAdmin(admin), table));
+        Assert.Equal(Sorted(_alice, _bob), await Database.UserIdsVisibleAsync(RlsClaims.Service, table));
     }
 
     [Theory]
@@ -66,8 +66,8 @@ public sealed class FileRlsTests(MigratedDatabase database) : DatabaseTest(datab
         var before = await SnapshotAsync(table);
         foreach (var caller in new[] { RlsClaims.ForUser(_bob), RlsClaims.ForAdmin(admin), RlsClaims.Anonymous })
         {
-            Assert.True(await TryExecuteAsync(caller, $"UPDATE public.{table} SET {OwnerRights[table].UpdateSet} WHERE user_id = '{_alice}'") is 0 or null);
-            Assert.True(await TryExecuteAsync(caller, $"DELETE FROM public.{table} WHERE user_id = '{_alice}'") is 0 or null);
+            Assert.True(await Database.TryExecuteAsync(caller, $"UPDATE public.{table} SET {OwnerRights[table].UpdateSet} WHERE user_id = '{_alice}'") is 0 or null);
+            Assert.True(await Database.TryExecuteAsync(caller, $"DELETE FROM public.{table} WHERE user_id = '{_alice}'") is 0 or null);
         }
 
         Assert.Equal(before, await SnapshotAsync(table));
@@ -79,16 +79,16 @@ public sealed class FileRlsTests(MigratedDatabase database) : DatabaseTest(datab
     {
         var rights = OwnerRights[table];
 
-        Assert.Equal(rights.Update ? 1 : null, await TryExecuteAsync(RlsClaims.ForUser(_alice), $"UPDATE public.{table} SET {rights.UpdateSet} WHERE user_id = '{_alice}'"));
-        Assert.Equal(rights.Delete ? 1 : null, await TryExecuteAsync(RlsClaims.ForUser(_alice), $"DELETE FROM public.{table} WHERE user_id = '{_alice}'"));
+        Assert.Equal(rights.Update ? 1 : null, await Database.TryExecuteAsync(RlsClaims.ForUser(_alice), $"UPDATE public.{table} SET {rights.UpdateSet} WHERE user_id = '{_alice}'"));
+        Assert.Equal(rights.Delete ? 1 : null, await Database.TryExecuteAsync(RlsClaims.ForUser(_alice), $"DELETE FROM public.{table} WHERE user_id = '{_alice}'"));
     }
 
     [Fact]
     public async Task TheServiceRole_ReachesEveryUsersRows()
     {
-        Assert.Equal(2, await TryExecuteAsync(RlsClaims.Service, "UPDATE public.provider_file_uploads SET purpose = 'backend'"));
-        Assert.Equal(2, await TryExecuteAsync(RlsClaims.Service, "DELETE FROM public.conversation_files"));
-        Assert.Equal(2, await TryExecuteAsync(RlsClaims.Service, "UPDATE public.files SET metadata = jsonb_build_object('backend', true)"));
+        Assert.Equal(2, await Database.TryExecuteAsync(RlsClaims.Service, "UPDATE public.provider_file_uploads SET purpose = 'backend'"));
+        Assert.Equal(2, await Database.TryExecuteAsync(RlsClaims.Service, "DELETE FROM public.conversation_files"));
+        Assert.Equal(2, await Database.TryExecuteAsync(RlsClaims.Service, "UPDATE public.files SET metadata = jsonb_build_object('backend', true)"));
     }
 
     [Fact]
@@ -97,13 +97,13 @@ public sealed class FileRlsTests(MigratedDatabase database) : DatabaseTest(datab
         foreach (var set in new[] { "access_count = 99", "last_accessed_at = now()", "deleted_at = now()", "ready_at = now()", $"user_id = '{_bob}'" })
         {
             var ex = await Assert.ThrowsAsync<RlsViolationException>(
-                () => ExecuteAsync(RlsClaims.ForUser(_alice), $"UPDATE public.files SET {set} WHERE id = '{_aliceFile.Id}'"));
+                () => Database.ExecuteAsync(RlsClaims.ForUser(_alice), $"UPDATE public.files SET {set} WHERE id = '{_aliceFile.Id}'"));
             Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, ex.SqlState);
         }
 
-        await Assert.ThrowsAsync<RlsViolationException>(() => ExecuteAsync(RlsClaims.ForUser(_alice), $"DELETE FROM public.files WHERE id = '{_aliceFile.Id}'"));
+        await Assert.ThrowsAsync<RlsViolationException>(() => Database.ExecuteAsync(RlsClaims.ForUser(_alice), $"DELETE FROM public.files WHERE id = '{_aliceFile.Id}'"));
         await Assert.ThrowsAsync<RlsViolationException>(
-            () => ExecuteAsync(RlsClaims.ForUser(_alice), $"UPDATE public.provider_file_uploads SET status = 'deleted' WHERE file_id = '{_aliceFile.Id}'"));
+            () => Database.ExecuteAsync(RlsClaims.ForUser(_alice), $"UPDATE public.provider_file_uploads SET status = 'deleted' WHERE file_id = '{_aliceFile.Id}'"));
         Assert.Equal(0L, await Database.ScalarAsync<long>("SELECT access_count FROM public.files WHERE id = @id", ("id", _aliceFile.Id)));
     }
 
@@ -121,7 +121,7 @@ public sealed class FileRlsTests(MigratedDatabase database) : DatabaseTest(datab
 
             var copy = $"INSERT INTO public.provider_file_uploads (id, file_id, user_id, provider, provider_file_id, status) "
                 + $"VALUES (gen_random_uuid(), '{_aliceFile.Id}', '{_alice}', 'openai', 'planted-{caller.Role}', 'active')";
-            await Assert.ThrowsAsync<RlsViolationException>(() => ExecuteAsync(caller, copy));
+            await Assert.ThrowsAsync<RlsViolationException>(() => Database.ExecuteAsync(caller, copy));
         }
 
         Assert.Equal(1L, await Database.ScalarAsync<long>("SELECT count(*) FROM public.files WHERE user_id = @a", ("a", _alice)));
@@ -133,7 +133,7 @@ public sealed class FileRlsTests(MigratedDatabase database) : DatabaseTest(datab
     {
         var sql = $"INSERT INTO public.conversation_files (conversation_id, file_id, user_id) VALUES ('{_aliceConversation.Id}', '{_aliceFile.Id}', '{_alice}')";
 
-        var ex = await Assert.ThrowsAsync<RlsViolationException>(() => ExecuteAsync(RlsClaims.Anonymous, sql));
+        var ex = await Assert.ThrowsAsync<RlsViolationException>(() => Database.ExecuteAsync(RlsClaims.Anonymous, sql));
 
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, ex.SqlState);
     }
@@ -143,20 +143,20 @@ public sealed class FileRlsTests(MigratedDatabase database) : DatabaseTest(datab
     {
         // Bob knows alice's conversation id. As his own row, the key (conversation_id, user_id) finds no conversation of his.
         var asBob = $"INSERT INTO public.conversation_files (conversation_id, file_id, user_id) VALUES ('{_aliceConversation.Id}', '{_bobFile.Id}', '{_bob}')";
-        var fk = await Assert.ThrowsAsync<ReferenceViolationException>(() => ExecuteAsync(RlsClaims.ForUser(_bob), asBob));
+        var fk = await Assert.ThrowsAsync<ReferenceViolationException>(() => Database.ExecuteAsync(RlsClaims.ForUser(_bob), asBob));
         Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, fk.SqlState);
 
         // As alice's row, RLS refuses a row bob does not own; with alice's file too.
         foreach (var file in new[] { _bobFile.Id, _aliceFile.Id })
         {
             var asAlice = $"INSERT INTO public.conversation_files (conversation_id, file_id, user_id) VALUES ('{_aliceConversation.Id}', '{file}', '{_alice}')";
-            var rls = await Assert.ThrowsAsync<RlsViolationException>(() => ExecuteAsync(RlsClaims.ForUser(_bob), asAlice));
+            var rls = await Assert.ThrowsAsync<RlsViolationException>(() => Database.ExecuteAsync(RlsClaims.ForUser(_bob), asAlice));
             Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, rls.SqlState);
         }
 
         // Nor can alice attach bob's file to her own conversation.
         var hers = $"INSERT INTO public.conversation_files (conversation_id, file_id, user_id) VALUES ('{_aliceConversation.Id}', '{_bobFile.Id}', '{_alice}')";
-        await Assert.ThrowsAsync<ReferenceViolationException>(() => ExecuteAsync(RlsClaims.ForUser(_alice), hers));
+        await Assert.ThrowsAsync<ReferenceViolationException>(() => Database.ExecuteAsync(RlsClaims.ForUser(_alice), hers));
 
         // Through the model, bob cannot even load alice's conversation to attach to.
         await using (var db = Database.ContextFor(RlsClaims.ForUser(_bob)))
@@ -183,14 +183,14 @@ public sealed class FileRlsTests(MigratedDatabase database) : DatabaseTest(datab
             await using var db = Database.ContextFor(caller);
             var read = await Assert.ThrowsAsync<RlsViolationException>(() => db.FileDeletionJobs.CountAsync());
             Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, read.SqlState);
-            await Assert.ThrowsAsync<RlsViolationException>(() => ExecuteAsync(caller, "UPDATE domain_ops.file_deletion_jobs SET status = 'succeeded'"));
+            await Assert.ThrowsAsync<RlsViolationException>(() => Database.ExecuteAsync(caller, "UPDATE domain_ops.file_deletion_jobs SET status = 'succeeded'"));
         }
 
         await using (var backend = Database.ContextFor(RlsClaims.Service))
         {
             Assert.Equal(2, await backend.FileDeletionJobs.CountAsync(j => j.FileId == _aliceFile.Id && j.Status == FileDeletionJobStatus.Pending));
             var insert = $"INSERT INTO domain_ops.file_deletion_jobs (file_id, user_id, location, target) VALUES ('{_bobFile.Id}', '{_bob}', 'storage', 'x')";
-            await Assert.ThrowsAsync<RlsViolationException>(() => ExecuteAsync(RlsClaims.Service, insert));
+            await Assert.ThrowsAsync<RlsViolationException>(() => Database.ExecuteAsync(RlsClaims.Service, insert));
         }
     }
 
@@ -207,34 +207,6 @@ public sealed class FileRlsTests(MigratedDatabase database) : DatabaseTest(datab
     private async Task<string?> SnapshotAsync(string table)
         => await Database.ScalarAsync<string>($"SELECT string_agg(t::text, ';' ORDER BY t::text) FROM public.{table} t");
 
-    private async Task<List<Guid>> UserIdsVisibleAsync(RlsClaims caller, string table)
-    {
-        await using var db = Database.ContextFor(caller);
-        // The table name comes from this class's fixed list, never from input.
-#pragma warning disable EF1002
-        var ids = await db.Database.SqlQueryRaw<Guid>($"SELECT DISTINCT user_id AS \"Value\" FROM public.{table}").ToListAsync();
-#pragma warning restore EF1002
-        return [.. ids.Order()];
-    }
 
     private static List<Guid> Sorted(params Guid[] ids) => [.. ids.Order()];
-
-    /// <summary>Rows affected, or null when the statement was refused for lack of a grant (42501, translated).</summary>
-    private async Task<int?> TryExecuteAsync(RlsClaims caller, string sql)
-    {
-        try
-        {
-            return await ExecuteAsync(caller, sql);
-        }
-        catch (RlsViolationException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
-        {
-            return null;
-        }
-    }
-
-    private async Task<int> ExecuteAsync(RlsClaims caller, string sql)
-    {
-        await using var db = Database.ContextFor(caller);
-        return await db.Database.ExecuteSqlRawAsync(sql);
-    }
 }

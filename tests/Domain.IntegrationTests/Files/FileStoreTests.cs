@@ -177,11 +177,11 @@ public sealed class FileStoreTests : DatabaseTest
                 var move = $"UPDATE public.files SET status = '{to.ToString().ToLowerInvariant()}' WHERE id = '{file.Id}'";
                 if (FileStatusTransitions.IsAllowed(from, to))
                 {
-                    Assert.Equal(1, await ExecuteAsync(RlsClaims.Service, move));
+                    Assert.Equal(1, await Database.ExecuteAsync(RlsClaims.Service, move));
                 }
                 else
                 {
-                    var refused = await Assert.ThrowsAsync<ConstraintViolationException>(() => ExecuteAsync(RlsClaims.Service, move));
+                    var refused = await Assert.ThrowsAsync<ConstraintViolationException>(() => Database.ExecuteAsync(RlsClaims.Service, move));
                     Assert.Equal("ck_files_status_transition", refused.ConstraintName);
                 }
 
@@ -198,7 +198,7 @@ public sealed class FileStoreTests : DatabaseTest
         await _store.RequestDeletionAsync(Caller.User(aliceId), file.Id);
 
         var early = await Assert.ThrowsAsync<ConstraintViolationException>(
-            () => ExecuteAsync(RlsClaims.ForUser(aliceId), $"UPDATE public.files SET status = 'deleted' WHERE id = '{file.Id}'"));
+            () => Database.ExecuteAsync(RlsClaims.ForUser(aliceId), $"UPDATE public.files SET status = 'deleted' WHERE id = '{file.Id}'"));
         Assert.Contains("not removed everywhere yet", early.Message, StringComparison.Ordinal);
 
         await CompleteJobsAsync(file.Id, location: FileLocation.Storage);
@@ -237,7 +237,7 @@ public sealed class FileStoreTests : DatabaseTest
         // A writer that skips the model meets the trigger, which waits for a deletion in progress and then refuses.
         var raw = $"INSERT INTO public.provider_file_uploads (id, file_id, user_id, provider, provider_file_id, status) "
             + $"VALUES (gen_random_uuid(), '{second.Id}', '{aliceId}', 'kimi', 'file-3', 'active')";
-        var refused = await Assert.ThrowsAsync<ConstraintViolationException>(() => ExecuteAsync(RlsClaims.ForUser(aliceId), raw));
+        var refused = await Assert.ThrowsAsync<ConstraintViolationException>(() => Database.ExecuteAsync(RlsClaims.ForUser(aliceId), raw));
         Assert.Equal("ck_provider_file_uploads_file_in_use", refused.ConstraintName);
         Assert.Equal(1L, await Database.ScalarAsync<long>("SELECT count(*) FROM public.provider_file_uploads"));
     }
@@ -399,16 +399,16 @@ public sealed class FileStoreTests : DatabaseTest
         var oversized = $"INSERT INTO public.files ({Columns}) "
             + $"VALUES (gen_random_uuid(), '{aliceId}', 'a/raw', 'raw', 'application/pdf', {FileLimits.MaxSizeBytes + 1}, '{sha}', 'document', 'uploaded')";
         Assert.Equal("ck_files_size_bytes",
-            (await Assert.ThrowsAsync<ConstraintViolationException>(() => ExecuteAsync(RlsClaims.ForUser(aliceId), oversized))).ConstraintName);
+            (await Assert.ThrowsAsync<ConstraintViolationException>(() => Database.ExecuteAsync(RlsClaims.ForUser(aliceId), oversized))).ConstraintName);
         var upperCaseDigest = $"INSERT INTO public.files ({Columns}) "
             + $"VALUES (gen_random_uuid(), '{aliceId}', 'a/raw', 'raw', 'application/pdf', 1, '{sha.ToUpperInvariant()}', 'document', 'uploaded')";
         Assert.Equal("ck_files_sha256",
-            (await Assert.ThrowsAsync<ConstraintViolationException>(() => ExecuteAsync(RlsClaims.ForUser(aliceId), upperCaseDigest))).ConstraintName);
+            (await Assert.ThrowsAsync<ConstraintViolationException>(() => Database.ExecuteAsync(RlsClaims.ForUser(aliceId), upperCaseDigest))).ConstraintName);
 
         var registeredDeleting = $"INSERT INTO public.files ({Columns}) "
             + $"VALUES (gen_random_uuid(), '{aliceId}', 'a/raw', 'raw', 'application/pdf', 1, '{sha}', 'document', 'deleted')";
         Assert.Equal("ck_files_status_transition",
-            (await Assert.ThrowsAsync<ConstraintViolationException>(() => ExecuteAsync(RlsClaims.ForUser(aliceId), registeredDeleting))).ConstraintName);
+            (await Assert.ThrowsAsync<ConstraintViolationException>(() => Database.ExecuteAsync(RlsClaims.ForUser(aliceId), registeredDeleting))).ConstraintName);
 
         Assert.Equal(0L, await Database.ScalarAsync<long>("SELECT count(*) FROM public.files"));
     }
@@ -419,7 +419,7 @@ public sealed class FileStoreTests : DatabaseTest
     private async Task CompleteJobsAsync(Guid fileId, FileLocation? location = null)
     {
         var where = location is null ? string.Empty : $" AND location = '{location.ToString()!.ToLowerInvariant()}'";
-        await ExecuteAsync(RlsClaims.Service, $"UPDATE domain_ops.file_deletion_jobs SET status = 'succeeded' WHERE file_id = '{fileId}'{where}");
+        await Database.ExecuteAsync(RlsClaims.Service, $"UPDATE domain_ops.file_deletion_jobs SET status = 'succeeded' WHERE file_id = '{fileId}'{where}");
     }
 
     /// <summary>Puts a file in <paramref name="status"/> directly, triggers off, as only a test may.</summary>
@@ -436,11 +436,5 @@ public sealed class FileStoreTests : DatabaseTest
     {
         await using var db = Database.ContextFor(RlsClaims.Service);
         return await db.Files.Where(f => f.Id == fileId).Select(f => f.Status).SingleAsync();
-    }
-
-    private async Task<int> ExecuteAsync(RlsClaims caller, string sql)
-    {
-        await using var db = Database.ContextFor(caller);
-        return await db.Database.ExecuteSqlRawAsync(sql);
     }
 }

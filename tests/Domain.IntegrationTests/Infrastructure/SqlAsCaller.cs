@@ -30,6 +30,11 @@ public static class SqlAsCaller
         return await db.Database.ExecuteSqlRawAsync(sql.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal));
     }
 
+    /// <summary>The distinct owners of the rows of <paramref name="table"/> the caller sees, in order.</summary>
+    /// <remarks>The table name comes from a test's fixed list, never from input.</remarks>
+    public static async Task<List<Guid>> UserIdsVisibleAsync(this MigratedDatabase database, RlsClaims caller, string table)
+        => [.. (await database.QueryAsync<Guid>(caller, $"SELECT DISTINCT user_id AS \"Value\" FROM public.{table}")).Order()];
+
     /// <summary>The first column of every row <paramref name="sql"/> returns as the caller (the column named <c>"Value"</c>).</summary>
     public static async Task<List<T>> QueryAsync<T>(this MigratedDatabase database, RlsClaims caller, string sql)
     {

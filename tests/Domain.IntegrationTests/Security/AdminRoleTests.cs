@@ -83,10 +83,10 @@ public sealed class AdminRoleTests(MigratedDatabase database) : DatabaseTest(dat
         foreach (var claims in new[] { "ForAdmin", "role claim", "app_metadata" }.Select(Admin))
         {
             Assert.Equal(RlsClaims.AdminRole, claims.Role);
-            Assert.Equal([_alice], await UserIdsVisibleAsync(claims, table));
+            Assert.Equal([_alice], await Database.UserIdsVisibleAsync(claims, table));
         }
 
-        Assert.Empty(await UserIdsVisibleAsync(RlsClaims.ForUser(_admin), table));
+        Assert.Empty(await Database.UserIdsVisibleAsync(RlsClaims.ForUser(_admin), table));
     }
 
     [Theory]
@@ -95,8 +95,8 @@ public sealed class AdminRoleTests(MigratedDatabase database) : DatabaseTest(dat
     {
         var before = await Database.ScalarAsync<string>($"SELECT string_agg(t::text, ';') FROM public.{table} t");
 
-        Assert.True(await TryExecuteAsync(RlsClaims.ForAdmin(_admin), $"UPDATE public.{table} SET {UpdateSets[table]}") is 0 or null);
-        Assert.True(await TryExecuteAsync(RlsClaims.ForAdmin(_admin), $"DELETE FROM public.{table}") is 0 or null);
+        Assert.True(await Database.TryExecuteAsync(RlsClaims.ForAdmin(_admin), $"UPDATE public.{table} SET {UpdateSets[table]}") is 0 or null);
+        Assert.True(await Database.TryExecuteAsync(RlsClaims.ForAdmin(_admin), $"DELETE FROM public.{table}") is 0 or null);
 
         Assert.Equal(before, await Database.ScalarAsync<string>($"SELECT string_agg(t::text, ';') FROM public.{table} t"));
     }
@@ -113,7 +113,7 @@ public sealed class AdminRoleTests(MigratedDatabase database) : DatabaseTest(dat
         var conversation = await Database.ScalarAsync<Guid>("SELECT id FROM public.conversations");
         var message = $"INSERT INTO public.messages (id, conversation_id, user_id, sequence, role, content) "
             + $"VALUES (gen_random_uuid(), '{conversation}', '{_alice}', 9, 'user', 'planted')";
-        var refused = await Assert.ThrowsAsync<RlsViolationException>(() => ExecuteAsync(RlsClaims.ForAdmin(_admin), message));
+        var refused = await Assert.ThrowsAsync<RlsViolationException>(() => Database.ExecuteAsync(RlsClaims.ForAdmin(_admin), message));
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
 
         await using (var db = Database.ContextFor(RlsClaims.ForAdmin(_admin)))
@@ -142,11 +142,11 @@ public sealed class AdminRoleTests(MigratedDatabase database) : DatabaseTest(dat
             await db.SaveChangesAsync();
         }
 
-        Assert.Equal(1, await TryExecuteAsync(RlsClaims.ForAdmin(_admin), $"UPDATE public.sessions SET title = 'renamed' WHERE id = '{session.Id}'"));
-        Assert.Equal(1, await TryExecuteAsync(RlsClaims.ForAdmin(_admin), $"DELETE FROM public.conversations WHERE id = '{conversation.Id}'"));
+        Assert.Equal(1, await Database.TryExecuteAsync(RlsClaims.ForAdmin(_admin), $"UPDATE public.sessions SET title = 'renamed' WHERE id = '{session.Id}'"));
+        Assert.Equal(1, await Database.TryExecuteAsync(RlsClaims.ForAdmin(_admin), $"DELETE FROM public.conversations WHERE id = '{conversation.Id}'"));
 
         // Revisions and messages are history for admins as for owners.
-        Assert.Null(await TryExecuteAsync(RlsClaims.ForAdmin(_admin), "UPDATE public.session_revisions SET change_summary = 'edited'"));
+        Assert.Null(await Database.TryExecuteAsync(RlsClaims.ForAdmin(_admin), "UPDATE public.session_revisions SET change_summary = 'edited'"));
         Assert.Equal("renamed", await Database.ScalarAsync<string>("SELECT title FROM public.sessions WHERE id = @id", ("id", session.Id)));
     }
 
@@ -156,7 +156,7 @@ public sealed class AdminRoleTests(MigratedDatabase database) : DatabaseTest(dat
         var session = await Database.SessionWithOneOfEachAsync(_admin, "the admin's");
 
         var ex = await Assert.ThrowsAsync<RlsViolationException>(
-            () => ExecuteAsync(RlsClaims.ForAdmin(_admin), $"UPDATE public.sessions SET revision_count = 99 WHERE id = '{session.Id}'"));
+            () => Database.ExecuteAsync(RlsClaims.ForAdmin(_admin), $"UPDATE public.sessions SET revision_count = 99 WHERE id = '{session.Id}'"));
 
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, ex.SqlState);
     }
@@ -254,34 +254,5 @@ public sealed class AdminRoleTests(MigratedDatabase database) : DatabaseTest(dat
         call.Parameters.AddWithValue("claims", claims);
         call.Parameters.AddWithValue("role", role);
         await call.ExecuteNonQueryAsync();
-    }
-
-    private async Task<List<Guid>> UserIdsVisibleAsync(RlsClaims caller, string table)
-    {
-        await using var db = Database.ContextFor(caller);
-        // The table name comes from this class's fixed list, never from input.
-#pragma warning disable EF1002
-        var ids = await db.Database.SqlQueryRaw<Guid>($"SELECT DISTINCT user_id AS \"Value\" FROM public.{table}").ToListAsync();
-#pragma warning restore EF1002
-        return [.. ids.Order()];
-    }
-
-    /// <summary>Rows affected, or null when the statement was refused for lack of a privilege.</summary>
-    private async Task<int?> TryExecuteAsync(RlsClaims caller, string sql)
-    {
-        try
-        {
-            return await ExecuteAsync(caller, sql);
-        }
-        catch (RlsViolationException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
-        {
-            return null;
-        }
-    }
-
-    private async Task<int> ExecuteAsync(RlsClaims caller, string sql)
-    {
-        await using var db = Database.ContextFor(caller);
-        return await db.Database.ExecuteSqlRawAsync(sql);
     }
 }

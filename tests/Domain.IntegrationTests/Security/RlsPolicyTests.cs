@@ -44,18 +44,18 @@ public sealed class RlsPolicyTests(MigratedDatabase database) : DatabaseTest(dat
     [MemberData(nameof(Tables))]
     public async Task Select_OwnerSeesOwnRowsOnly(string table)
     {
-        Assert.Equal([_alice], await UserIdsVisibleAsync(RlsClaims.ForUser(_alice), table));
-        Assert.Equal([_bob], await UserIdsVisibleAsync(RlsClaims.ForUser(_bob), table));
+        Assert.Equal([_alice], await Database.UserIdsVisibleAsync(RlsClaims.ForUser(_alice), table));
+        Assert.Equal([_bob], await Database.UserIdsVisibleAsync(RlsClaims.ForUser(_bob), table));
     }
 
     [Theory]
     [MemberData(nameof(Tables))]
     public async Task Select_AnonSeesNothing_ServiceRoleAndAdminSeeEverything(string table)
     {
-        Assert.Empty(await UserIdsVisibleAsync(RlsClaims.Anonymous, table));
-        Assert.Equal(Sorted(_alice, _bob), await UserIdsVisibleAsync(RlsClaims.Service, table));
+        Assert.Empty(await Database.UserIdsVisibleAsync(RlsClaims.Anonymous, table));
+        Assert.Equal(Sorted(_alice, _bob), await Database.UserIdsVisibleAsync(RlsClaims.Service, table));
         var admin = await Database.CreateUserAsync("admin@example.test");
-        Assert.Equal(Sorted(_alice, _bob), await UserIdsVisibleAsync(RlsClaims.ForAdmin(admin), table));
+        Assert.Equal(Sorted(_alice, _bob), await Database.UserIdsVisibleAsync(RlsClaims.ForAdmin(admin), table));
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class RlsPolicyTests(MigratedDatabase database) : DatabaseTest(dat
     {
         var payload = "{\"sub\":\"" + _bob + "\",\"role\":\"authenticated\",\"user_metadata\":{\"role\":\"admin\"}}";
 
-        Assert.Equal([_bob], await UserIdsVisibleAsync(RlsClaims.FromJwtPayload(payload), "sessions"));
+        Assert.Equal([_bob], await Database.UserIdsVisibleAsync(RlsClaims.FromJwtPayload(payload), "sessions"));
     }
 
     [Theory]
@@ -73,7 +73,7 @@ public sealed class RlsPolicyTests(MigratedDatabase database) : DatabaseTest(dat
         var admin = await Database.CreateUserAsync();
         foreach (var caller in new[] { RlsClaims.ForUser(_bob), RlsClaims.ForAdmin(admin) })
         {
-            var affected = await TryExecuteAsync(caller, $"UPDATE public.{table} SET {OwnerRights[table].UpdateSet} WHERE user_id = '{_alice}'");
+            var affected = await Database.TryExecuteAsync(caller, $"UPDATE public.{table} SET {OwnerRights[table].UpdateSet} WHERE user_id = '{_alice}'");
             Assert.True(affected is 0 or null, $"{caller} changed {affected} of alice's rows in {table}");
         }
 
@@ -87,7 +87,7 @@ public sealed class RlsPolicyTests(MigratedDatabase database) : DatabaseTest(dat
         var admin = await Database.CreateUserAsync();
         foreach (var caller in new[] { RlsClaims.ForUser(_bob), RlsClaims.ForAdmin(admin), RlsClaims.Anonymous })
         {
-            var affected = await TryExecuteAsync(caller, $"DELETE FROM public.{table} WHERE user_id = '{_alice}'");
+            var affected = await Database.TryExecuteAsync(caller, $"DELETE FROM public.{table} WHERE user_id = '{_alice}'");
             Assert.True(affected is 0 or null, $"{caller} deleted {affected} of alice's rows in {table}");
         }
 
@@ -100,10 +100,10 @@ public sealed class RlsPolicyTests(MigratedDatabase database) : DatabaseTest(dat
     {
         var rights = OwnerRights[table];
 
-        var updated = await TryExecuteAsync(RlsClaims.ForUser(_alice), $"UPDATE public.{table} SET {rights.UpdateSet} WHERE user_id = '{_alice}'");
+        var updated = await Database.TryExecuteAsync(RlsClaims.ForUser(_alice), $"UPDATE public.{table} SET {rights.UpdateSet} WHERE user_id = '{_alice}'");
         Assert.Equal(rights.Update ? 1 : null, updated);
 
-        var deleted = await TryExecuteAsync(RlsClaims.ForUser(_alice), $"DELETE FROM public.{table} WHERE user_id = '{_alice}'");
+        var deleted = await Database.TryExecuteAsync(RlsClaims.ForUser(_alice), $"DELETE FROM public.{table} WHERE user_id = '{_alice}'");
         Assert.Equal(rights.Delete ? 1 : null, deleted);
     }
 
@@ -111,8 +111,8 @@ public sealed class RlsPolicyTests(MigratedDatabase database) : DatabaseTest(dat
     [MemberData(nameof(Tables))]
     public async Task UpdateAndDelete_ByServiceRole_ReachEveryUser(string table)
     {
-        Assert.Equal(2, await TryExecuteAsync(RlsClaims.Service, $"UPDATE public.{table} SET {OwnerRights[table].UpdateSet}"));
-        Assert.Equal(2, await TryExecuteAsync(RlsClaims.Service, $"DELETE FROM public.{table}"));
+        Assert.Equal(2, await Database.TryExecuteAsync(RlsClaims.Service, $"UPDATE public.{table} SET {OwnerRights[table].UpdateSet}"));
+        Assert.Equal(2, await Database.TryExecuteAsync(RlsClaims.Service, $"DELETE FROM public.{table}"));
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class RlsPolicyTests(MigratedDatabase database) : DatabaseTest(dat
     {
         var sql = $"INSERT INTO public.sessions (id, user_id, title, status, last_revision_number) VALUES (gen_random_uuid(), '{_alice}', 'anon', 'active', 0)";
 
-        var ex = await Assert.ThrowsAsync<RlsViolationException>(() => ExecuteAsync(RlsClaims.Anonymous, sql));
+        var ex = await Assert.ThrowsAsync<RlsViolationException>(() => Database.ExecuteAsync(RlsClaims.Anonymous, sql));
 
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, ex.SqlState);
     }
@@ -147,12 +147,12 @@ public sealed class RlsPolicyTests(MigratedDatabase database) : DatabaseTest(dat
     {
         // As bob's own row: the composite foreign key (session_id, user_id) finds no session of bob's with that id.
         var asBob = $"INSERT INTO public.{table} (id, session_id, user_id, {columns}) VALUES (gen_random_uuid(), '{_aliceSession.Id}', '{_bob}', {values})";
-        var fk = await Assert.ThrowsAsync<ReferenceViolationException>(() => ExecuteAsync(RlsClaims.ForUser(_bob), asBob));
+        var fk = await Assert.ThrowsAsync<ReferenceViolationException>(() => Database.ExecuteAsync(RlsClaims.ForUser(_bob), asBob));
         Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, fk.SqlState);
 
         // As alice's row: RLS refuses a row bob does not own.
         var asAlice = asBob.Replace($"'{_bob}'", $"'{_alice}'", StringComparison.Ordinal);
-        var rls = await Assert.ThrowsAsync<RlsViolationException>(() => ExecuteAsync(RlsClaims.ForUser(_bob), asAlice));
+        var rls = await Assert.ThrowsAsync<RlsViolationException>(() => Database.ExecuteAsync(RlsClaims.ForUser(_bob), asAlice));
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, rls.SqlState);
 
         await AssertAliceUntouchedAsync();
@@ -171,7 +171,7 @@ public sealed class RlsPolicyTests(MigratedDatabase database) : DatabaseTest(dat
         foreach (var column in new[] { "revision_count = 99", "draft_count = 99", "hole_count = 99", $"user_id = '{_bob}'" })
         {
             var ex = await Assert.ThrowsAsync<RlsViolationException>(
-                () => ExecuteAsync(RlsClaims.ForUser(_alice), $"UPDATE public.sessions SET {column} WHERE id = '{_aliceSession.Id}'"));
+                () => Database.ExecuteAsync(RlsClaims.ForUser(_alice), $"UPDATE public.sessions SET {column} WHERE id = '{_aliceSession.Id}'"));
             Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, ex.SqlState);
         }
 
@@ -181,7 +181,7 @@ public sealed class RlsPolicyTests(MigratedDatabase database) : DatabaseTest(dat
     [Fact]
     public async Task DeletingASession_RemovesItsHistoryToo()
     {
-        Assert.Equal(1, await TryExecuteAsync(RlsClaims.ForUser(_alice), $"DELETE FROM public.sessions WHERE id = '{_aliceSession.Id}'"));
+        Assert.Equal(1, await Database.TryExecuteAsync(RlsClaims.ForUser(_alice), $"DELETE FROM public.sessions WHERE id = '{_aliceSession.Id}'"));
 
         Assert.Equal(0L, await Database.ScalarAsync<long>("SELECT count(*) FROM public.session_revisions WHERE user_id = @a", ("a", _alice)));
         Assert.Equal(1L, await Database.ScalarAsync<long>("SELECT count(*) FROM public.session_revisions WHERE user_id = @b", ("b", _bob)));
@@ -201,13 +201,13 @@ public sealed class RlsPolicyTests(MigratedDatabase database) : DatabaseTest(dat
         {
             foreach (var table in TableNames)
             {
-                Assert.Empty(await UserIdsVisibleAsync(RlsClaims.Anonymous, table));
-                Assert.Equal(0, await TryExecuteAsync(RlsClaims.Anonymous, $"UPDATE public.{table} SET {OwnerRights[table].UpdateSet}"));
-                Assert.Equal(0, await TryExecuteAsync(RlsClaims.Anonymous, $"DELETE FROM public.{table}"));
+                Assert.Empty(await Database.UserIdsVisibleAsync(RlsClaims.Anonymous, table));
+                Assert.Equal(0, await Database.TryExecuteAsync(RlsClaims.Anonymous, $"UPDATE public.{table} SET {OwnerRights[table].UpdateSet}"));
+                Assert.Equal(0, await Database.TryExecuteAsync(RlsClaims.Anonymous, $"DELETE FROM public.{table}"));
             }
 
             var insert = $"INSERT INTO public.sessions (id, user_id, title, status, last_revision_number) VALUES (gen_random_uuid(), '{_alice}', 'anon', 'active', 0)";
-            var ex = await Assert.ThrowsAsync<RlsViolationException>(() => ExecuteAsync(RlsClaims.Anonymous, insert));
+            var ex = await Assert.ThrowsAsync<RlsViolationException>(() => Database.ExecuteAsync(RlsClaims.Anonymous, insert));
             Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, ex.SqlState);
         }
         finally
@@ -245,34 +245,6 @@ public sealed class RlsPolicyTests(MigratedDatabase database) : DatabaseTest(dat
         Assert.True(await Database.ScalarAsync<bool>("SELECT is_valid FROM public.session_drafts WHERE user_id = @a", ("a", _alice)));
     }
 
-    private async Task<List<Guid>> UserIdsVisibleAsync(RlsClaims caller, string table)
-    {
-        await using var db = Database.ContextFor(caller);
-        // The table name comes from this class's fixed list, never from input.
-#pragma warning disable EF1002
-        var ids = await db.Database.SqlQueryRaw<Guid>($"SELECT DISTINCT user_id AS \"Value\" FROM public.{table}").ToListAsync();
-#pragma warning restore EF1002
-        return [.. ids.Order()];
-    }
 
     private static List<Guid> Sorted(params Guid[] ids) => [.. ids.Order()];
-
-    /// <summary>Rows affected, or null when the statement was refused for lack of a grant (42501, translated).</summary>
-    private async Task<int?> TryExecuteAsync(RlsClaims caller, string sql)
-    {
-        try
-        {
-            return await ExecuteAsync(caller, sql);
-        }
-        catch (RlsViolationException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
-        {
-            return null;
-        }
-    }
-
-    private async Task<int> ExecuteAsync(RlsClaims caller, string sql)
-    {
-        await using var db = Database.ContextFor(caller);
-        return await db.Database.ExecuteSqlRawAsync(sql);
-    }
 }
