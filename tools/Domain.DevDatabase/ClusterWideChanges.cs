@@ -4,8 +4,9 @@ namespace Domain.DevDatabase;
 /// One migration run at a time in this process, whatever database it targets. Roles and their memberships belong to
 /// the whole cluster, and the migrations create and grant them (<c>GRANT domain_admin TO authenticator</c>); the run
 /// lock is an advisory lock, which PostgreSQL scopes to one database, so two databases of one cluster migrated at once
-/// can collide on the catalog (23505 on <c>pg_auth_members</c>). Provisioning takes it, and so does every test that
-/// migrates a database of its own. Other processes are not covered: migrate one database at a time per cluster.
+/// can collide on the catalog (23505 on <c>pg_auth_members</c>). <see cref="SchemaMigrator"/> takes it for every run, and
+/// provisioning for the login role; a test that runs migrators of its own takes it around them. Other processes are not
+/// covered: migrate one database at a time per cluster.
 /// </summary>
 public static class ClusterWideChanges
 {

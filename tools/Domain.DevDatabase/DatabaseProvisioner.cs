@@ -48,26 +48,27 @@ public static class DatabaseProvisioner
         observer?.DatabaseReady(database);
         var owner = database.OwnerConnectionString;
 
-        // The migrations and the login role create and grant roles, which belong to the whole cluster.
-        using (await ClusterWideChanges.EnterAsync(ct))
+        if (options.ApplyMigrations)
         {
-            if (options.ApplyMigrations)
-            {
-                database.Migrations = await SchemaMigrator.MigrateAsync(owner, target: null, observer is null ? null : observer.MigrationProgress, ct);
-                observer?.MigrationsApplied(database.Migrations);
-            }
+            database.Migrations = await SchemaMigrator.MigrateAsync(owner, target: null, observer is null ? null : observer.MigrationProgress, ct);
+            observer?.MigrationsApplied(database.Migrations);
+        }
 
-            if (options.LoginRole == LoginRoleSetup.Ensure || (options.LoginRole == LoginRoleSetup.EnsureIfSuperuser && database.OwnerIsSuperuser))
+        if (options.LoginRole == LoginRoleSetup.Ensure || (options.LoginRole == LoginRoleSetup.EnsureIfSuperuser && database.OwnerIsSuperuser))
+        {
+            // The login role and its memberships belong to the whole cluster, like the roles the migrations make.
+            using (await ClusterWideChanges.EnterAsync(ct))
             {
                 await AppLoginRole.EnsureAsync(owner, ct);
-                await AppLoginRole.AllowReadingMigrationHistoryAsync(owner, ct);
-                database.AppConnectionString = AppLoginRole.ConnectionStringFor(owner);
-                observer?.LoginRoleReady(database.AppConnectionString);
             }
-            else if (options.LoginRole == LoginRoleSetup.EnsureIfSuperuser)
-            {
-                observer?.LoginRoleSkipped();
-            }
+
+            await AppLoginRole.AllowReadingMigrationHistoryAsync(owner, ct);
+            database.AppConnectionString = AppLoginRole.ConnectionStringFor(owner);
+            observer?.LoginRoleReady(database.AppConnectionString);
+        }
+        else if (options.LoginRole == LoginRoleSetup.EnsureIfSuperuser)
+        {
+            observer?.LoginRoleSkipped();
         }
 
         if (options.SeedDemoData)

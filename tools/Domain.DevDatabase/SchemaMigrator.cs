@@ -14,8 +14,8 @@ public sealed record MigrationRun(IReadOnlyList<string> Applied, IReadOnlyList<s
 /// <summary>
 /// Applies migrations with the migrator the bundles ship (<see cref="MigrationsDbContextFactory"/>, which logs every
 /// step and reloads Npgsql's types after a run that changed anything), through the schema owner's connection, and says
-/// what changed. Provisioning and <c>domain migrate</c>,
-/// <c>domain rollback</c> use it.
+/// what changed, one run at a time in this process (<see cref="ClusterWideChanges"/>). Provisioning, <c>domain migrate</c>,
+/// <c>domain rollback</c> and the tests that migrate databases of their own use it.
 /// </summary>
 public static class SchemaMigrator
 {
@@ -29,11 +29,7 @@ public static class SchemaMigrator
         await using var context = MigrationsDbContextFactory.Create(ownerConnectionString, progress);
         var before = (await context.Database.GetAppliedMigrationsAsync(ct)).ToList();
 
-        if (target is null)
-        {
-            await context.Database.MigrateAsync(ct);
-        }
-        else
+        using (await ClusterWideChanges.EnterAsync(ct))
         {
             await context.GetService<IMigrator>().MigrateAsync(target, ct);
         }

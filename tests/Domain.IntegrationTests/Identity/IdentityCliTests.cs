@@ -5,8 +5,6 @@ using Domain.DevDatabase;
 using Domain.IntegrationTests.Infrastructure;
 using Domain.IntegrationTests.Migrations;
 using Domain.Persistence;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Domain.IntegrationTests.Identity;
@@ -81,14 +79,8 @@ public sealed partial class IdentityCliTests
         Assert.Contains("Avatar Url", bad.Error, StringComparison.Ordinal);
     }
 
-    private static async Task MigrateAsync(string connection)
-    {
-        await using var context = MigrationsDbContextFactory.Create(connection);
-        using (await ClusterWideChanges.EnterAsync())
-        {
-            await context.GetService<IMigrator>().MigrateAsync();
-        }
-    }
+    private static Task MigrateAsync(string connection)
+        => SchemaMigrator.MigrateAsync(connection, target: null, progress: null, CancellationToken.None);
 
     [GeneratedRegex(@"^secret\s+(dk_[A-Za-z0-9_-]{43})\s*$", RegexOptions.Multiline)]
     private static partial Regex SecretLine();

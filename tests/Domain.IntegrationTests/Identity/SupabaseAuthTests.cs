@@ -5,8 +5,6 @@ using Domain.IntegrationTests.Migrations;
 using Domain.Persistence;
 using Domain.Persistence.Rls;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
 namespace Domain.IntegrationTests.Identity;
@@ -171,12 +169,6 @@ public sealed class SupabaseAuthTests : IAsyncLifetime
         return [.. context.Database.GetMigrations()];
     }
 
-    private async Task MigrateAsync(string? target)
-    {
-        await using var context = MigrationsDbContextFactory.Create(_database.ConnectionAs(Migrator, Migrator));
-        using (await ClusterWideChanges.EnterAsync())
-        {
-            await context.GetService<IMigrator>().MigrateAsync(target);
-        }
-    }
+    private Task MigrateAsync(string? target)
+        => SchemaMigrator.MigrateAsync(_database.ConnectionAs(Migrator, Migrator), target, progress: null, CancellationToken.None);
 }

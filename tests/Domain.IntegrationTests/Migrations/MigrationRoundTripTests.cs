@@ -4,7 +4,6 @@ using Domain.Persistence;
 using Domain.Persistence.Rls;
 using Domain.Sessions;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
@@ -234,14 +233,8 @@ public sealed class MigrationRoundTripTests
         return [.. await context.Database.GetAppliedMigrationsAsync()];
     }
 
-    private static async Task MigrateAsync(string connection, string? target)
-    {
-        await using var context = MigrationsDbContextFactory.Create(connection);
-        using (await ClusterWideChanges.EnterAsync())
-        {
-            await context.GetService<IMigrator>().MigrateAsync(target);
-        }
-    }
+    private static Task MigrateAsync(string connection, string? target)
+        => SchemaMigrator.MigrateAsync(connection, target, progress: null, CancellationToken.None);
 
 
 }
